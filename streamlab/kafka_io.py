@@ -1,0 +1,116 @@
+"""Kafka clients with the lab's conventions: bounded waits, JSON values, one-line errors.
+
+Every producer and consumer script builds its clients here, so a broker that does not answer
+always ends the same way: a bounded wait, then one line naming the address tried.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.admin import KafkaAdminClient
+from kafka.errors import KafkaError, NoBrokersAvailable
+
+from .errors import LabError
+
+DEFAULT_WAIT_S = 10.0
+
+
+def broker_unreachable(bootstrap: str) -> LabError:
+    return LabError(
+        f"Kafka is not reachable at {bootstrap}",
+        "start the lab with `make up`, or pass --bootstrap-servers",
+    )
+
+
+def to_json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def key_bytes(key: Any) -> bytes | None:
+    return None if key is None else str(key).encode()
+
+
+def make_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, **overrides: Any) -> KafkaProducer:
+    """A JSON producer with acks=all and idempotence-friendly settings; fails in one line if the broker is down."""
+    options = dict(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        linger_ms=5,
+        batch_size=64 * 1024,
+        retries=5,
+        value_serializer=to_json_bytes,
+        key_serializer=key_bytes,
+        request_timeout_ms=int(max(wait_s, 5) * 1000),
+        api_version_auto_timeout_ms=int(wait_s * 1000),
+        max_block_ms=int(wait_s * 1000),
+    )
+    options.update(overrides)
+    try:
+        return KafkaProducer(**options)
+    except (NoBrokersAvailable, KafkaError, OSError) as exc:
+        raise broker_unreachable(bootstrap) from exc
+
+
+def make_consumer(
+    bootstrap: str,
+    *topics: str,
+    group_id: str | None = None,
+    from_beginning: bool = True,
+    wait_s: float = DEFAULT_WAIT_S,
+    **overrides: Any,
+) -> KafkaConsumer:
+    """A raw-bytes consumer (decode with `decode_json`, which tolerates malformed values)."""
+    options = dict(
+        bootstrap_servers=bootstrap,
+        group_id=group_id,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+        enable_auto_commit=group_id is not None,
+        api_version_auto_timeout_ms=int(wait_s * 1000),
+    )
+    options.update(overrides)
+    try:
+        return KafkaConsumer(*topics, **options)
+    except (NoBrokersAvailable, KafkaError, OSError) as exc:
+        raise broker_unreachable(bootstrap) from exc
+
+
+def make_admin(bootstrap: str, wait_s: float = DEFAULT_WAIT_S) -> KafkaAdminClient:
+    try:
+        return KafkaAdminClient(
+            bootstrap_servers=bootstrap,
+            api_version_auto_timeout_ms=int(wait_s * 1000),
+            request_timeout_ms=int(max(wait_s, 5) * 1000),
+        )
+    except (NoBrokersAvailable, KafkaError, OSError) as exc:
+        raise broker_unreachable(bootstrap) from exc
+
+
+def decode_json(raw: bytes | None) -> tuple[Any, str | None]:
+    """(value, None) for a JSON message, (None, reason) for a malformed one."""
+    if raw is None:
+        return None, "empty message (tombstone)"
+    try:
+        return json.loads(raw), None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, f"not JSON: {exc}"
+
+
+def iter_json(consumer: KafkaConsumer, max_messages: int | None = None, idle_s: float | None = None) -> Iterator:
+    """Yield (message, value, error) until max_messages or idle_s seconds with nothing new."""
+    seen = 0
+    while max_messages is None or seen < max_messages:
+        batch = consumer.poll(timeout_ms=int((idle_s or 1.0) * 1000))
+        if not batch:
+            if idle_s is not None:
+                return
+            continue
+        for records in batch.values():
+            for message in records:
+                value, error = decode_json(message.value)
+                yield message, value, error
+                seen += 1
+                if max_messages is not None and seen >= max_messages:
+                    return
