@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient
-from kafka.errors import KafkaError, NoBrokersAvailable
+from kafka.errors import KafkaError
 
 from .errors import LabError
 
@@ -44,13 +44,13 @@ def make_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, **overrides: A
         value_serializer=to_json_bytes,
         key_serializer=key_bytes,
         request_timeout_ms=int(max(wait_s, 5) * 1000),
-        api_version_auto_timeout_ms=int(wait_s * 1000),
+        bootstrap_timeout_ms=int(wait_s * 1000),
         max_block_ms=int(wait_s * 1000),
     )
     options.update(overrides)
     try:
         return KafkaProducer(**options)
-    except (NoBrokersAvailable, KafkaError, OSError) as exc:
+    except (KafkaError, OSError) as exc:
         raise broker_unreachable(bootstrap) from exc
 
 
@@ -68,12 +68,12 @@ def make_consumer(
         group_id=group_id,
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=group_id is not None,
-        api_version_auto_timeout_ms=int(wait_s * 1000),
+        bootstrap_timeout_ms=int(wait_s * 1000),
     )
     options.update(overrides)
     try:
         return KafkaConsumer(*topics, **options)
-    except (NoBrokersAvailable, KafkaError, OSError) as exc:
+    except (KafkaError, OSError) as exc:
         raise broker_unreachable(bootstrap) from exc
 
 
@@ -81,10 +81,10 @@ def make_admin(bootstrap: str, wait_s: float = DEFAULT_WAIT_S) -> KafkaAdminClie
     try:
         return KafkaAdminClient(
             bootstrap_servers=bootstrap,
-            api_version_auto_timeout_ms=int(wait_s * 1000),
+            bootstrap_timeout_ms=int(wait_s * 1000),
             request_timeout_ms=int(max(wait_s, 5) * 1000),
         )
-    except (NoBrokersAvailable, KafkaError, OSError) as exc:
+    except (KafkaError, OSError) as exc:
         raise broker_unreachable(bootstrap) from exc
 
 

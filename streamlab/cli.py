@@ -1,0 +1,165 @@
+"""`streamlab`: the lab's command line and composition root.
+
+It wires settings (.env), the topology (lab.yaml), the runtime (docker or native), the Kafka admin,
+and later the Connect, S3 and OpenSearch clients. Every user error ends as one line and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import topics as topic_ops
+from .errors import LabError
+from .kafka_io import iter_json, make_consumer
+from .lab import Lab
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0], pretty_exceptions_enable=False)
+topics_app = typer.Typer(no_args_is_help=True, help="Create, list, describe and delete topics.")
+app.add_typer(topics_app, name="topics")
+
+out = Console(soft_wrap=True)
+lab = Lab()
+
+
+@app.callback()
+def _root(runtime: Optional[str] = typer.Option(None, "--runtime", help="docker|native|auto (overrides RUNTIME in .env)")):
+    lab.runtime_name = runtime
+
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+@app.command()
+def up(only: Optional[list[str]] = typer.Argument(None, help="services to start (default: all)")):
+    """Start the lab (each service healthy before the next), create default topics and buckets."""
+    started = time.monotonic()
+    lab.runtime.up(only or None)
+    lab.provision(only or None)
+    lab.console.print(f"[green]lab is up[/green] in {time.monotonic() - started:.1f}s ({lab.runtime.name} runtime); `streamlab status` shows it")
+
+
+@app.command()
+def down():
+    """Stop the lab's services (only the processes it started)."""
+    lab.runtime.down()
+
+
+@app.command()
+def status():
+    """A table of services: state, port, PID and memory."""
+    table = Table(title=f"streamlab ({lab.runtime.name} runtime)")
+    for column in ("service", "state", "port", "pid", "memory", "detail"):
+        table.add_column(column)
+    colors = {"healthy": "green", "running": "green", "stopped": "dim", "starting": "yellow"}
+    for row in lab.runtime.status():
+        color = colors.get(row.state, "red")
+        memory = f"{row.memory_mb:.0f} MiB" if row.memory_mb else ""
+        table.add_row(row.name, f"[{color}]{row.state}[/{color}]", str(row.port or ""), str(row.pid or ""), memory, row.detail)
+    out.print(table)
+
+
+@app.command()
+def logs(service: str, lines: int = typer.Option(100, "--lines", "-n", help="how many lines from the end")):
+    """The last lines of one service's log."""
+    out.print(lab.runtime.log_path_or_lines(service, lines), end="", markup=False, highlight=False)
+
+
+# --- topics ------------------------------------------------------------------------------------
+
+@topics_app.command("create")
+def topics_create(
+    name: str,
+    partitions: int = typer.Option(1, "--partitions", "-p"),
+    replication: int = typer.Option(1, "--replication", "-r"),
+    config: list[str] = typer.Option([], "--config", "-c", help="KEY=VALUE, repeatable"),
+):
+    """Create a topic (no-op when it exists)."""
+    configs = topic_ops.parse_configs(config)
+    admin = lab.admin()
+    created = topic_ops.create(admin, name, partitions, replication, configs)
+    out.print(f"created topic {name!r}" if created else f"topic {name!r} already exists")
+
+
+@topics_app.command("list")
+def topics_list(internal: bool = typer.Option(False, "--internal", help="include __consumer_offsets and other internal topics")):
+    """Topic names, one per line."""
+    for name in topic_ops.list_names(lab.admin(), internal):
+        out.print(name, highlight=False)
+
+
+@topics_app.command("describe")
+def topics_describe(name: str):
+    """Partitions (leader, replicas, ISR) and non-default configs."""
+    partitions, configs = topic_ops.describe(lab.admin(), name)
+    table = Table(title=f"{name}: {len(partitions)} partition(s)")
+    for column in ("partition", "leader", "replicas", "isr"):
+        table.add_column(column)
+    for p in partitions:
+        table.add_row(str(p.partition), str(p.leader), ",".join(map(str, p.replicas)), ",".join(map(str, p.isr)))
+    out.print(table)
+    for key, value in sorted(configs.items()):
+        out.print(f"  {key}={value}", highlight=False)
+
+
+@topics_app.command("delete")
+def topics_delete(name: str):
+    """Delete a topic."""
+    topic_ops.delete(lab.admin(), name)
+    out.print(f"deleted topic {name!r}")
+
+
+# --- data --------------------------------------------------------------------------------------
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def produce(ctx: typer.Context):
+    """Run producers/web_log_producer.py (all its options pass through, e.g. --count 1000)."""
+    from .weblog_cli import main as web_log_main
+
+    sys.exit(web_log_main(ctx.args))
+
+
+@app.command()
+def consume(
+    topic: str,
+    max_messages: Optional[int] = typer.Option(None, "--max", help="stop after N messages"),
+    idle: float = typer.Option(10.0, "--idle", help="stop after this many seconds with nothing new"),
+    raw: bool = typer.Option(False, "--raw", help="one compact JSON line per message"),
+    latest: bool = typer.Option(False, "--latest", help="only new messages (default: from the beginning)"),
+):
+    """Print a topic's messages as pretty JSON; malformed ones are shown with their offset, not dropped."""
+    topic_ops.check_name(topic)
+    consumer = make_consumer(lab.settings.KAFKA_BOOTSTRAP, topic, from_beginning=not latest)
+    shown = 0
+    try:
+        for message, value, error in iter_json(consumer, max_messages, idle_s=idle):
+            shown += 1
+            where = f"{message.topic}[{message.partition}]@{message.offset}"
+            if error:
+                lab.console.print(f"[yellow]{where}: {error}[/yellow]", highlight=False)
+            elif raw:
+                print(json.dumps(value, ensure_ascii=False), flush=False)
+            else:
+                out.print(f"[dim]{where}[/dim]")
+                out.print_json(data=value)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        consumer.close()
+    lab.console.print(f"{shown} message(s) from {topic!r}")
+
+
+def main() -> None:
+    """Console-script entry: LabError -> one red line and its exit code."""
+    try:
+        app()
+    except LabError as exc:
+        lab.console.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,58 @@
+"""The composition root's state: settings, topology, console and the chosen runtime, built on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rich.console import Console
+
+from .config import Settings, load_settings
+from .errors import LabError
+from .kafka_io import make_admin
+from .runtime import Runtime, select_runtime
+from .s3store import ensure_buckets
+from .topics import ensure_defaults
+from .topology import Topology, load_topology
+
+
+@dataclass
+class Lab:
+    console: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+    runtime_name: str | None = None  # --runtime overrides RUNTIME from .env
+
+    @cached_property
+    def settings(self) -> Settings:
+        settings = load_settings()
+        if self.runtime_name:
+            settings = load_settings(environ={**settings.as_env(), "RUNTIME": self.runtime_name})
+        return settings
+
+    @cached_property
+    def topology(self) -> Topology:
+        return load_topology()
+
+    @cached_property
+    def runtime(self) -> Runtime:
+        return select_runtime(self.settings, self.topology, self.console)
+
+    def admin(self):
+        return make_admin(self.settings.KAFKA_BOOTSTRAP)
+
+    def provision(self, only: list[str] | None = None) -> None:
+        """Create the default topics and (local store only) the buckets; both idempotent."""
+        admin = self.admin()
+        try:
+            created = ensure_defaults(admin, self.topology)
+        finally:
+            admin.close()
+        if created:
+            self.console.print(f"created topics: {', '.join(created)}")
+        if self.settings.local_s3 and (only is None or "s3" in only):
+            if made := ensure_buckets(self.settings, [self.settings.S3_BUCKET]):
+                self.console.print(f"created buckets: {', '.join(made)}")
+
+
+def require(condition: bool, message: str, hint: str = "") -> None:
+    if not condition:
+        raise LabError(message, hint, exit_code=2)

@@ -1,0 +1,76 @@
+"""The docker runtime: `docker compose` on docker-compose.yaml, with the same ports as native."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+from rich.console import Console
+
+from ..config import Settings
+from ..errors import LabError
+from ..topology import REPO_ROOT, Topology
+from .base import ServiceStatus
+
+COMPOSE_FILE = REPO_ROOT / "docker-compose.yaml"
+# The fan-out services that `make switch-*` starts on demand; `up` leaves them alone.
+ON_DEMAND = {"logstash", "fluent-bit"}
+
+
+def engine_answers(timeout_s: float = 3.0) -> bool:
+    """True when a Docker engine responds (not just the docker CLI being installed)."""
+    try:
+        import docker
+
+        client = docker.from_env(timeout=timeout_s)
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
+    except Exception:  # no socket, no permission, engine stopped: all mean "no engine"
+        return False
+
+
+class DockerRuntime:
+    name = "docker"
+
+    def __init__(self, settings: Settings, topology: Topology, console: Console | None = None):
+        self.settings = settings
+        self.topology = topology
+        self.console = console or Console(stderr=True)
+
+    def compose(self, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
+        if not shutil.which("docker"):
+            raise LabError("the docker CLI was not found", "install Docker, or set RUNTIME=native in .env")
+        cmd = ["docker", "compose", "-f", str(COMPOSE_FILE), *args]
+        result = subprocess.run(cmd, cwd=REPO_ROOT, env=None, capture_output=capture, text=True)
+        if result.returncode != 0:
+            detail = (result.stderr or "").strip().splitlines()[-1:] if capture else []
+            raise LabError(f"`docker compose {' '.join(args)}` failed", detail[0] if detail else "see the output above")
+        return result
+
+    def up(self, only: list[str] | None = None) -> None:
+        self.compose("up", "-d", "--build", "--wait", *(only or []))
+
+    def down(self) -> None:
+        self.compose("--profile", "elk", "--profile", "efk", "down")
+
+    def status(self) -> list[ServiceStatus]:
+        out = self.compose("ps", "--all", "--format", "json", capture=True).stdout
+        rows = []
+        for line in out.splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            state = item.get("Health") or item.get("State", "")
+            ports = [p.get("PublishedPort") for p in item.get("Publishers") or [] if p.get("PublishedPort")]
+            rows.append(ServiceStatus(item.get("Service", "?"), state, ports[0] if ports else None, detail=item.get("Image", "")))
+        return rows
+
+    def log_path_or_lines(self, service: str, lines: int) -> str:
+        return self.compose("logs", "--no-color", "--tail", str(lines), service, capture=True).stdout
+
+    def running(self, service: str) -> bool:
+        out = self.compose("ps", "--status", "running", "--services", capture=True).stdout
+        return service in out.split()

@@ -1,0 +1,67 @@
+"""Resolve the lab's pinned JVM artifacts (native/pom.xml) into `<LAB_HOME>/jars` with Maven."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..errors import LabError
+from ..topology import REPO_ROOT
+
+POM = REPO_ROOT / "native" / "pom.xml"
+# Everything Maven reads: the pom, the connector sources it builds. A change re-resolves.
+INPUTS = [POM, REPO_ROOT / "connect" / "sinks"]
+
+
+def inputs_digest() -> str:
+    digest = hashlib.sha256()
+    for root in INPUTS:
+        files = sorted(p for p in root.rglob("*") if p.is_file() and "target" not in p.parts) if root.is_dir() else [root]
+        for path in files:
+            if path.exists():
+                digest.update(str(path.relative_to(REPO_ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def jars_dir(home: Path) -> Path:
+    return home / "jars"
+
+
+def ensure_jars(home: Path, console: Console | None = None) -> Path:
+    """Run Maven once per pom change; show a live count of downloaded artifacts."""
+    target = jars_dir(home)
+    stamp = target / f".resolved-{inputs_digest()}"
+    if stamp.exists():
+        return target
+    mvn = shutil.which("mvn")
+    if not mvn:
+        raise LabError("Maven (mvn) was not found", "install Maven 3.8+ (apt install maven / brew install maven) or use Docker")
+    console = console or Console(stderr=True)
+    log_path = home / "logs" / "maven.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [mvn, "-B", "-f", str(POM), f"-Dlab.jars={target}", "package"]
+    downloaded = 0
+    with open(log_path, "w") as log, Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+    ) as progress:
+        task = progress.add_task("Resolving JVM artifacts from native/pom.xml", total=None)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO_ROOT)
+        for line in proc.stdout:
+            log.write(line)
+            if "Downloaded from" in line:
+                downloaded += 1
+                progress.update(task, description=f"Resolving JVM artifacts from native/pom.xml: {downloaded} downloaded")
+        proc.wait()
+    if proc.returncode != 0:
+        raise LabError(f"Maven could not resolve the lab's jars (exit {proc.returncode})", f"see {log_path}")
+    for old in target.glob(".resolved-*"):
+        old.unlink()
+    stamp.touch()
+    console.print(f"JVM artifacts ready in {target} ({downloaded} downloaded)")
+    return target

@@ -1,0 +1,161 @@
+"""The native runtime: the lab's services as real processes from Maven Central jars, same ports as Docker.
+
+State lives under LAB_HOME (default .lab/): jars/, run/<service>.pid, logs/<service>.log, and each
+service's data. Only processes recorded in our PID files are ever stopped.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+
+import psutil
+from rich.console import Console
+
+from ..config import Settings
+from ..errors import LabError
+from ..topology import Topology
+from ..waiting import wait_for
+from .base import ServiceStatus
+from .jars import ensure_jars
+from .java import find_java
+from .native_services import ALL, Context, NativeService
+from .ports import holder_of, port_open
+from .process import PidFile, rss_mb, spawn, stop
+
+
+def last_line(path: Path) -> str:
+    try:
+        with open(path, errors="replace") as log:
+            tail = deque((line.strip() for line in log if line.strip()), maxlen=1)
+        return tail[0][:300] if tail else ""
+    except OSError:
+        return ""
+
+
+class NativeRuntime:
+    name = "native"
+
+    def __init__(self, settings: Settings, topology: Topology, console: Console | None = None):
+        self.settings = settings
+        self.topology = topology
+        self.console = console or Console(stderr=True)
+
+    # --- paths ---------------------------------------------------------------------------------
+    def pidfile(self, service: str) -> PidFile:
+        return PidFile(self.settings.home / "run" / f"{service}.pid")
+
+    def log_path(self, service: str) -> Path:
+        return self.settings.home / "logs" / f"{service}.log"
+
+    def services(self, only: list[str] | None = None) -> list[NativeService]:
+        """The services this configuration runs locally (real AWS S3 / OpenSearch need no local one)."""
+        chosen = [s for s in ALL if only is None or s.name in only]
+        if not self.settings.local_s3:
+            chosen = [s for s in chosen if s.name != "s3"]
+        if not any(h in self.settings.OPENSEARCH_URL for h in ("localhost", "127.0.0.1")):
+            chosen = [s for s in chosen if s.name != "opensearch"]
+        return chosen
+
+    # --- lifecycle -----------------------------------------------------------------------------
+    def context(self) -> Context:
+        java = find_java()
+        jars = ensure_jars(self.settings.home, self.console)
+        return Context(settings=self.settings, topology=self.topology, java=java, jars=jars)
+
+    def up(self, only: list[str] | None = None) -> None:
+        """Start each service not already running, in order, each healthy before the next."""
+        unknown = set(only or []) - {s.name for s in ALL}
+        if unknown:
+            raise LabError(f"unknown service {sorted(unknown)[0]!r}", f"choose from {', '.join(s.name for s in ALL)}")
+        ctx = self.context()
+        for service in self.services(only):
+            self._start(ctx, service)
+
+    def _start(self, ctx: Context, service: NativeService) -> None:
+        port = self.topology.port(service.name)
+        running = self.pidfile(service.name).process()
+        if running:
+            self._await_health(ctx, service, running)
+            self.console.print(f"{service.name:<11} already running (pid {running.pid}, port {port})")
+            return
+        if port_open(port):
+            raise LabError(f"port {port} for {service.name} is already taken by {holder_of(port)}", "stop that process or run `make down`")
+        service.prepare(ctx)
+        log = self.log_path(service.name)
+        pid = spawn(service.command(ctx), log, env=service.env(ctx))
+        self.pidfile(service.name).write(pid)
+        self._await_health(ctx, service, psutil.Process(pid))
+        self.console.print(f"{service.name:<11} healthy on port {port} (pid {pid})")
+
+    @staticmethod
+    def _quiet_ok(service: NativeService, ctx: Context) -> bool:
+        try:
+            return bool(service.healthy(ctx))
+        except Exception:
+            return False
+
+    def _await_health(self, ctx: Context, service: NativeService, proc: psutil.Process) -> None:
+        log = self.log_path(service.name)
+
+        def died() -> str | None:
+            if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
+                return None
+            return f"{service.name} exited during start: {last_line(log)} (full log: {log})"
+
+        try:
+            ok = wait_for(lambda: service.healthy(ctx), service.timeout_s, f"waiting for {service.name} to be healthy", self.console, abort=died)
+        except RuntimeError as exc:
+            self.pidfile(service.name).path.unlink(missing_ok=True)
+            raise LabError(str(exc)) from None
+        if not ok:
+            raise LabError(f"{service.name} did not become healthy within {service.timeout_s:.0f}s", f"see {log}")
+
+    def down(self) -> None:
+        """Stop our processes in reverse start order; nothing running is fine."""
+        stopped = 0
+        for service in reversed(ALL):
+            proc = self.pidfile(service.name).process()
+            if proc is None:
+                continue
+            with self.console.status(f"stopping {service.name} (pid {proc.pid})"):
+                stop(proc)
+            self.pidfile(service.name).path.unlink(missing_ok=True)
+            self.console.print(f"{service.name:<11} stopped (pid {proc.pid})")
+            stopped += 1
+        if not stopped:
+            self.console.print("nothing to stop: no native lab process is running")
+
+    def kill(self, service: str) -> int:
+        """SIGKILL one service (crash drills); returns the PID killed."""
+        proc = self.pidfile(service).process()
+        if proc is None:
+            raise LabError(f"{service} is not running")
+        proc.kill()
+        proc.wait(10)
+        self.pidfile(service).path.unlink(missing_ok=True)
+        return proc.pid
+
+    # --- inspection ----------------------------------------------------------------------------
+    def status(self) -> list[ServiceStatus]:
+        ctx = Context(settings=self.settings, topology=self.topology, java="java", jars=self.settings.home / "jars")
+        rows = []
+        for service in ALL:
+            port = self.topology.port(service.name)
+            if service not in self.services():
+                rows.append(ServiceStatus(service.name, "external", port, detail="configured to use a remote service"))
+                continue
+            proc = self.pidfile(service.name).process()
+            if proc is None:
+                rows.append(ServiceStatus(service.name, "stopped", port))
+                continue
+            state = "healthy" if self._quiet_ok(service, ctx) else "starting"
+            rows.append(ServiceStatus(service.name, state, port, proc.pid, rss_mb(proc), str(self.log_path(service.name))))
+        return rows
+
+    def log_path_or_lines(self, service: str, lines: int) -> str:
+        path = self.log_path(service)
+        if not path.exists():
+            raise LabError(f"no log for {service!r} yet", f"logs live in {path.parent}")
+        with open(path, errors="replace") as log:
+            return "".join(deque(log, maxlen=lines))

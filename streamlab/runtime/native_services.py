@@ -1,0 +1,246 @@
+"""How each service of the lab runs as a native process: its one-time setup, command and health check.
+
+The same ports as the compose file (lab.yaml), the same config files where the software allows it
+(connect/worker.properties is shared; Kafka's broker gets kafka/server.properties because the
+apache/kafka image is configured by environment instead).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+from typing import Callable
+
+import requests
+
+from ..config import Settings
+from ..errors import LabError
+from ..kafka_io import make_admin
+from ..topology import REPO_ROOT, Topology
+
+LOG4J = REPO_ROOT / "native" / "log4j2.properties"
+
+
+@dataclass(frozen=True)
+class Context:
+    settings: Settings
+    topology: Topology
+    java: str
+    jars: Path
+
+    @property
+    def home(self) -> Path:
+        return self.settings.home
+
+    def state(self, *parts: str) -> Path:
+        return self.home.joinpath(*parts)
+
+    def java_cmd(self, heap: str, main: str, *args: str) -> list[str]:
+        """A JVM on the Kafka classpath with the lab's log4j2 file and a small heap."""
+        return [
+            self.java, "-Xms128m", f"-Xmx{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={LOG4J}",
+            "-cp", str(self.jars / "kafka" / "*"), main, *args,
+        ]
+
+
+@dataclass(frozen=True)
+class NativeService:
+    """One service: `prepare` runs before every start (idempotent), `healthy` is polled until true."""
+
+    name: str  # as in lab.yaml, which gives its port
+    timeout_s: float
+    command: Callable[[Context], list[str]]
+    healthy: Callable[[Context], bool]
+    prepare: Callable[[Context], None] = lambda ctx: None
+    env: Callable[[Context], dict[str, str]] = lambda ctx: {}
+
+
+def _http_ok(url: str, **kwargs) -> bool:
+    return requests.get(url, timeout=2, **kwargs).status_code < 500
+
+
+# --- Kafka -------------------------------------------------------------------------------------
+
+def _kafka_properties(ctx: Context) -> Path:
+    return ctx.state("kafka", "server.properties")
+
+
+def _kafka_prepare(ctx: Context) -> None:
+    """Render server.properties; format KRaft storage the first time only."""
+    topo = ctx.topology.services["kafka"]
+    log_dirs = ctx.state("kafka", "data")
+    rendered = Template((REPO_ROOT / "kafka" / "server.properties").read_text()).substitute(
+        bind=ctx.settings.LAB_BIND,
+        kafka_port=topo.port,
+        controller_port=topo.extra["controller_port"],
+        log_dirs=log_dirs,
+    )
+    props = _kafka_properties(ctx)
+    props.parent.mkdir(parents=True, exist_ok=True)
+    props.write_text(rendered)
+    if (log_dirs / "meta.properties").exists():
+        return
+    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    cmd = ctx.java_cmd("256m", "kafka.tools.StorageTool", "format", "--standalone", "-t", cluster_id, "-c", str(props))
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise LabError("Kafka storage could not be formatted", (result.stdout + result.stderr).strip().splitlines()[-1])
+
+
+def _kafka_healthy(ctx: Context) -> bool:
+    admin = make_admin(ctx.settings.KAFKA_BOOTSTRAP, wait_s=2)
+    try:
+        admin.list_topics()
+        return True
+    finally:
+        admin.close()
+
+
+KAFKA = NativeService(
+    name="kafka",
+    timeout_s=90,
+    prepare=_kafka_prepare,
+    command=lambda ctx: ctx.java_cmd(ctx.settings.JVM_HEAP, "kafka.Kafka", str(_kafka_properties(ctx))),
+    healthy=_kafka_healthy,
+)
+
+
+# --- S3 (s3proxy) ------------------------------------------------------------------------------
+
+def _s3proxy_prepare(ctx: Context) -> None:
+    data = Path(ctx.settings.S3_DATA_DIR)
+    data.mkdir(parents=True, exist_ok=True)
+    port = ctx.topology.port("s3")
+    props = ctx.state("s3proxy", "s3proxy.properties")
+    props.parent.mkdir(parents=True, exist_ok=True)
+    props.write_text(
+        "\n".join(
+            [
+                f"s3proxy.endpoint=http://{ctx.settings.LAB_BIND}:{port}",
+                "s3proxy.authorization=aws-v2-or-v4",
+                f"s3proxy.identity={ctx.settings.AWS_ACCESS_KEY_ID}",
+                f"s3proxy.credential={ctx.settings.AWS_SECRET_ACCESS_KEY}",
+                "jclouds.provider=filesystem",
+                f"jclouds.filesystem.basedir={data}",
+                "",
+            ]
+        )
+    )
+    props.chmod(0o600)  # it holds the local S3 secret
+
+
+S3PROXY = NativeService(
+    name="s3",
+    timeout_s=60,
+    prepare=_s3proxy_prepare,
+    command=lambda ctx: [
+        ctx.java, "-Xms64m", "-Xmx256m", f"-Dlog4j2.configurationFile={LOG4J}",
+        "-jar", str(ctx.jars / "s3proxy" / "s3proxy.jar"),
+        "--properties", str(ctx.state("s3proxy", "s3proxy.properties")),
+    ],
+    healthy=lambda ctx: _http_ok(f"http://127.0.0.1:{ctx.topology.port('s3')}/"),
+)
+
+
+# --- Kafka Connect -----------------------------------------------------------------------------
+
+def connect_env(ctx: Context) -> dict[str, str]:
+    """The env placeholders of connect/worker.properties (shared with the docker runtime)."""
+    return {
+        "CONNECT_BOOTSTRAP_SERVERS": ctx.settings.KAFKA_BOOTSTRAP,
+        "CONNECT_LISTENERS": f"http://{ctx.settings.LAB_BIND}:{ctx.topology.port('connect')}",
+        "CONNECT_ADVERTISED_HOST": "localhost",
+        "CONNECT_PLUGIN_PATH": str(ctx.jars / "plugins"),
+        "CONNECT_FLUSH_INTERVAL_MS": ctx.settings.CONNECT_FLUSH_INTERVAL_MS,
+    }
+
+
+CONNECT = NativeService(
+    name="connect",
+    timeout_s=120,
+    command=lambda ctx: ctx.java_cmd(
+        ctx.settings.JVM_HEAP,
+        "org.apache.kafka.connect.cli.ConnectDistributed",
+        str(REPO_ROOT / "connect" / "worker.properties"),
+    ),
+    env=connect_env,
+    healthy=lambda ctx: requests.get(f"{ctx.settings.CONNECT_URL}/connectors", timeout=2).status_code == 200,
+)
+
+
+# --- OpenSearch --------------------------------------------------------------------------------
+
+def _opensearch_dist(ctx: Context) -> Path:
+    return ctx.state("opensearch", "dist")
+
+
+def _run_as_nobody_if_root() -> list[str]:
+    """OpenSearch refuses to run as root; as root (CI, containers) it runs as `nobody` instead."""
+    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
+
+
+def _opensearch_prepare(ctx: Context) -> None:
+    dist = _opensearch_dist(ctx)
+    if not (dist / "bin" / "opensearch").exists():
+        with zipfile.ZipFile(ctx.jars / "opensearch" / "opensearch.zip") as archive:
+            archive.extractall(dist.parent / "unpack")
+        (top,) = (dist.parent / "unpack").iterdir()
+        top.rename(dist)
+        (dist.parent / "unpack").rmdir()
+        for script in (dist / "bin").iterdir():
+            script.chmod(0o755)
+    for sub in ("data", "logs"):
+        ctx.state("opensearch", sub).mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", "nobody:nogroup", str(ctx.state("opensearch"))], check=True)
+
+
+def _opensearch_command(ctx: Context) -> list[str]:
+    port = ctx.topology.port("opensearch")
+    return [
+        *_run_as_nobody_if_root(),
+        str(_opensearch_dist(ctx) / "bin" / "opensearch"),
+        "-Ecluster.name=streamlab",
+        "-Ediscovery.type=single-node",
+        f"-Enetwork.host={ctx.settings.LAB_BIND}",
+        f"-Ehttp.port={port}",
+        "-Etransport.port=9300",
+        f"-Epath.data={ctx.state('opensearch', 'data')}",
+        f"-Epath.logs={ctx.state('opensearch', 'logs')}",
+        # A laptop disk that is 90 % full must not turn the lab's indices read-only.
+        "-Ecluster.routing.allocation.disk.threshold_enabled=false",
+    ]
+
+
+def _opensearch_env(ctx: Context) -> dict[str, str]:
+    from .java import java_home
+
+    return {
+        "OPENSEARCH_JAVA_HOME": java_home(ctx.java),
+        "OPENSEARCH_JAVA_OPTS": f"-Xms{ctx.settings.JVM_HEAP} -Xmx{ctx.settings.JVM_HEAP}",
+    }
+
+
+def _opensearch_healthy(ctx: Context) -> bool:
+    health = requests.get(f"http://127.0.0.1:{ctx.topology.port('opensearch')}/_cluster/health", timeout=2).json()
+    return health.get("status") in ("green", "yellow")
+
+
+OPENSEARCH = NativeService(
+    name="opensearch",
+    timeout_s=180,
+    prepare=_opensearch_prepare,
+    command=_opensearch_command,
+    env=_opensearch_env,
+    healthy=_opensearch_healthy,
+)
+
+# Start order: each one is healthy before the next starts (Connect needs Kafka; sinks need S3 and OpenSearch).
+ALL = [KAFKA, S3PROXY, OPENSEARCH, CONNECT]

@@ -1,0 +1,83 @@
+"""The streamer's checkpoint: per-source file positions and per-partition Kafka offsets, saved atomically.
+
+Saved only after Kafka acknowledged every line the positions cover, so after `kill -9` nothing
+behind a position is missing. The Kafka offsets say where records sent after this checkpoint can
+start; on resume the streamer reads the topics from there to learn what already arrived.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import LabError
+from .tail import Position
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Checkpoint:
+    positions: dict[str, Position] = field(default_factory=dict)  # source name -> position
+    topic_offsets: dict[tuple[str, int], int] = field(default_factory=dict)  # (topic, partition) -> next offset
+
+    def to_json(self) -> dict:
+        return {
+            "version": FORMAT_VERSION,
+            "positions": {name: position.to_json() for name, position in sorted(self.positions.items())},
+            "topic_offsets": {f"{topic}:{partition}": offset
+                              for (topic, partition), offset in sorted(self.topic_offsets.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Checkpoint":
+        offsets = {}
+        for name, offset in data.get("topic_offsets", {}).items():
+            topic, _, partition = name.rpartition(":")
+            offsets[(topic, int(partition))] = int(offset)
+        positions = {name: Position.from_json(value) for name, value in data.get("positions", {}).items()}
+        return cls(positions=positions, topic_offsets=offsets)
+
+
+class CheckpointStore:
+    """One JSON file, replaced atomically (write a temporary file, fsync, rename, fsync the directory)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def load(self) -> Checkpoint | None:
+        try:
+            text = self.path.read_text()
+        except FileNotFoundError:
+            return None
+        try:
+            return Checkpoint.from_json(json.loads(text))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise LabError(
+                f"checkpoint {self.path} is unreadable ({exc})",
+                "delete it, or pass --fresh to stream every file again from the start",
+                exit_code=2,
+            ) from None
+
+    def save(self, checkpoint: Checkpoint) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with open(temporary, "w") as handle:
+            json.dump(checkpoint.to_json(), handle, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.path)
+        self._sync_directory()
+
+    def _sync_directory(self) -> None:
+        # The rename is only durable once the directory entry is on disk too.
+        descriptor = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+    def delete(self) -> None:
+        self.path.unlink(missing_ok=True)

@@ -1,0 +1,46 @@
+"""The web-log producer's command line (seed 001); producers/web_log_producer.py and `streamlab produce` run it.
+
+Each event is JSON `{ip, timestamp, method, url, status_code, user_agent}`, keyed by ip (one
+client's requests stay in order on one partition), sent with acks=all. Ctrl+C flushes and prints
+a delivery summary.
+"""
+
+import argparse
+
+from .config import load_settings
+from .kafka_io import make_producer
+from .producing import produce, summary
+from .scripting import err_console
+from .topics import check_name
+from .weblogs import WebLogFactory
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    settings = load_settings()
+    parser = argparse.ArgumentParser(prog="web_log_producer.py", description="Send Faker web-log events to Kafka.")
+    parser.add_argument("--topic", default=settings.WEB_LOGS_TOPIC, help="topic to write (default: %(default)s)")
+    parser.add_argument("--bootstrap-servers", default=settings.KAFKA_BOOTSTRAP, help="Kafka address (default: %(default)s)")
+    parser.add_argument("--rate", type=float, default=100.0, help="events per second; 0 = as fast as possible (default: %(default)s)")
+    parser.add_argument("--count", type=int, default=None, help="stop after N events (default: run until Ctrl+C)")
+    parser.add_argument("--seed", type=int, default=None, help="Faker seed for a repeatable stream")
+    parser.add_argument("--fresh-faker", action="store_true", help="call Faker for every field (slow, ~5k events/s)")
+    parser.add_argument("--quiet", action="store_true", help="no live display, summary only")
+    args = parser.parse_args(argv)
+    if args.rate < 0 or (args.count is not None and args.count < 0):
+        parser.error("--rate and --count must not be negative")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    check_name(args.topic)
+    producer = make_producer(args.bootstrap_servers)
+    factory = WebLogFactory(seed=args.seed, fresh=args.fresh_faker)
+    events = iter(factory.event, None)
+    rate = "full speed" if not args.rate else f"{args.rate:g}/s"
+    err_console.print(f"producing web logs to {args.topic!r} at {args.bootstrap_servers} ({rate}); Ctrl+C to stop")
+    stats = produce(producer, args.topic, events, key=lambda e: e["ip"], rate=args.rate, count=args.count, live=not args.quiet)
+    producer.close()
+    err_console.print(summary(stats, args.topic), highlight=False)
+    return 0 if stats.failed == 0 and stats.delivered == stats.sent else 1
+
