@@ -25,6 +25,7 @@ def _defaults() -> dict[str, str]:
         "RUNTIME": "auto",
         "LAB_BIND": "127.0.0.1",
         "LAB_HOME": str(REPO_ROOT / ".lab"),
+        "LAB_JARS": str(REPO_ROOT / ".lab" / "jars"),
         "KAFKA_BOOTSTRAP": f"localhost:{topo.port('kafka')}",
         "JVM_HEAP": "512m",
         "CONNECT_URL": f"http://localhost:{topo.port('connect')}",
@@ -54,6 +55,7 @@ class Settings:
     RUNTIME: str
     LAB_BIND: str
     LAB_HOME: str
+    LAB_JARS: str
     KAFKA_BOOTSTRAP: str
     JVM_HEAP: str
     CONNECT_URL: str
@@ -86,9 +88,14 @@ class Settings:
         return {name: mask(name, value) for name, value in self.as_env().items()}
 
 
+def env_file_path() -> Path:
+    """`.env` at the repo root, or STREAMLAB_ENV_FILE (tests point it at an empty file)."""
+    return Path(os.environ.get("STREAMLAB_ENV_FILE") or REPO_ROOT / ".env")
+
+
 def load_settings(env_file: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
     """Merge defaults, `.env` and the environment into Settings; reject a bad RUNTIME."""
-    env_file = env_file or REPO_ROOT / ".env"
+    env_file = env_file or env_file_path()
     environ = os.environ if environ is None else environ
     values = _defaults()
     if env_file.exists():
@@ -101,5 +108,5 @@ def load_settings(env_file: Path | None = None, environ: dict[str, str] | None =
 
 def file_env(env_file: Path | None = None) -> dict[str, str]:
     """Every variable in `.env` (also ones Settings does not know), for rendering connector files."""
-    env_file = env_file or REPO_ROOT / ".env"
+    env_file = env_file or env_file_path()
     return {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.exists() else {}

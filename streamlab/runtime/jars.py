@@ -29,13 +29,8 @@ def inputs_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def jars_dir(home: Path) -> Path:
-    return home / "jars"
-
-
-def ensure_jars(home: Path, console: Console | None = None) -> Path:
-    """Run Maven once per pom change; show a live count of downloaded artifacts."""
-    target = jars_dir(home)
+def ensure_jars(target: Path, console: Console | None = None) -> Path:
+    """Resolve into `target` once per pom change; show a live count of downloaded artifacts."""
     stamp = target / f".resolved-{inputs_digest()}"
     if stamp.exists():
         return target
@@ -43,7 +38,7 @@ def ensure_jars(home: Path, console: Console | None = None) -> Path:
     if not mvn:
         raise LabError("Maven (mvn) was not found", "install Maven 3.8+ (apt install maven / brew install maven) or use Docker")
     console = console or Console(stderr=True)
-    log_path = home / "logs" / "maven.log"
+    log_path = target / "maven.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     cmd = [mvn, "-B", "-f", str(POM), f"-Dlab.jars={target}", "package"]
     downloaded = 0

@@ -60,7 +60,7 @@ class NativeRuntime:
     # --- lifecycle -----------------------------------------------------------------------------
     def context(self) -> Context:
         java = find_java()
-        jars = ensure_jars(self.settings.home, self.console)
+        jars = ensure_jars(Path(self.settings.LAB_JARS), self.console)
         return Context(settings=self.settings, topology=self.topology, java=java, jars=jars)
 
     def up(self, only: list[str] | None = None) -> None:
@@ -138,7 +138,7 @@ class NativeRuntime:
 
     # --- inspection ----------------------------------------------------------------------------
     def status(self) -> list[ServiceStatus]:
-        ctx = Context(settings=self.settings, topology=self.topology, java="java", jars=self.settings.home / "jars")
+        ctx = Context(settings=self.settings, topology=self.topology, java="java", jars=Path(self.settings.LAB_JARS))
         rows = []
         for service in ALL:
             port = self.topology.port(service.name)

@@ -1,0 +1,5 @@
+"""`python -m streamlab` = the `streamlab` command."""
+
+from .cli import main
+
+main()
