@@ -70,6 +70,24 @@ def logs(service: str, lines: int = typer.Option(100, "--lines", "-n", help="how
     out.print(lab.runtime.log_path_or_lines(service, lines), end="", markup=False, highlight=False)
 
 
+@app.command()
+def doctor():
+    """Check this machine before class: Python, Java, Maven, Docker, ports, .env (secrets masked)."""
+    from .doctor import FAIL, run_checks
+
+    checks = run_checks(lab.settings, lab.topology)
+    table = Table(title="streamlab doctor")
+    for column in ("check", "result", "detail"):
+        table.add_column(column)
+    colors = {"ok": "green", "warn": "yellow", FAIL: "red"}
+    for check in checks:
+        table.add_row(check.name, f"[{colors[check.result]}]{check.result}[/]", check.detail)
+    out.print(table)
+    failed = [c for c in checks if c.result == FAIL]
+    if failed:
+        raise LabError(f"{len(failed)} check(s) failed: {', '.join(c.name for c in failed)}")
+
+
 # --- topics ------------------------------------------------------------------------------------
 
 @topics_app.command("create")

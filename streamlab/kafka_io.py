@@ -12,6 +12,7 @@ from typing import Any, Iterator
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
+from kafka.serializer import Serializer
 
 from .errors import LabError
 
@@ -29,8 +30,18 @@ def to_json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def key_bytes(key: Any) -> bytes | None:
-    return None if key is None else str(key).encode()
+class CompactJson(Serializer):
+    """Values as compact UTF-8 JSON (non-ASCII kept readable)."""
+
+    def serialize(self, topic, headers, data):
+        return None if data is None else to_json_bytes(data)
+
+
+class TextKey(Serializer):
+    """Keys as UTF-8 text; None stays None (round-robin partitioning)."""
+
+    def serialize(self, topic, headers, data):
+        return None if data is None else str(data).encode()
 
 
 def make_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, **overrides: Any) -> KafkaProducer:
@@ -41,8 +52,8 @@ def make_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, **overrides: A
         linger_ms=5,
         batch_size=64 * 1024,
         retries=5,
-        value_serializer=to_json_bytes,
-        key_serializer=key_bytes,
+        value_serializer=CompactJson(),
+        key_serializer=TextKey(),
         request_timeout_ms=int(max(wait_s, 5) * 1000),
         bootstrap_timeout_ms=int(wait_s * 1000),
         max_block_ms=int(wait_s * 1000),

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Producer throughput: web_log_producer.py at full speed vs Kafka's own ProducerPerformance.
+
+Both write the same number of records of the same average size, acks=all, to fresh topics on the
+same broker, in this run. Needs a running lab (`make up`). Prints figures and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from _common import REPO, machine_line, settings
+
+from streamlab.kafka_io import make_admin
+from streamlab.runtime.java import find_java
+from streamlab.topics import create
+from streamlab.weblogs import WebLogFactory
+
+
+def fresh_topic(bootstrap: str, prefix: str) -> str:
+    name = f"bench-{prefix}-{uuid.uuid4().hex[:6]}"
+    admin = make_admin(bootstrap)
+    create(admin, name, partitions=3)
+    admin.close()
+    return name
+
+
+def average_record_size(samples: int = 2000) -> int:
+    factory = WebLogFactory(seed=1)
+    return round(sum(len(json.dumps(factory.event(), separators=(",", ":"))) for _ in range(samples)) / samples)
+
+
+def run_web_log_producer(bootstrap: str, count: int) -> float:
+    topic = fresh_topic(bootstrap, "python")
+    cmd = [sys.executable, str(REPO / "producers" / "web_log_producer.py"), "--rate", "0", "--count", str(count),
+           "--topic", topic, "--bootstrap-servers", bootstrap, "--quiet"]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return float(re.search(r"([\d,]+) events/s", result.stderr).group(1).replace(",", ""))
+
+
+def run_producer_performance(bootstrap: str, count: int, size: int) -> float:
+    topic = fresh_topic(bootstrap, "java")
+    cmd = [find_java(), "-Xmx512m", "-cp", str(Path(settings.LAB_JARS) / "kafka" / "*"),
+           f"-Dlog4j2.configurationFile={REPO / 'native' / 'log4j2.properties'}",
+           "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", str(count),
+           "--record-size", str(size), "--throughput", "-1",
+           "--producer-props", f"bootstrap.servers={bootstrap}", "acks=all"]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    final = [line for line in result.stdout.splitlines() if "records sent" in line][-1]
+    return float(re.search(r"([\d.]+) records/sec", final).group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--bootstrap-servers", default=settings.KAFKA_BOOTSTRAP)
+    args = parser.parse_args()
+    size = average_record_size()
+    print(machine_line())
+    print(f"records: {args.count:,} per run, {size} bytes on average (a web-log event as JSON), acks=all, 3 partitions")
+    python_rate = run_web_log_producer(args.bootstrap_servers, args.count)
+    java_rate = run_producer_performance(args.bootstrap_servers, args.count, size)
+    print(f"web_log_producer.py (kafka-python): {python_rate:>12,.0f} events/s")
+    print(f"ProducerPerformance (Java client):  {java_rate:>12,.0f} records/s")
+    print(f"ratio python/java: {python_rate / java_rate:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""`streamlab doctor`: what an instructor checks on each machine before class."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from .config import Settings, env_file_path, file_env
+from .errors import LabError
+from .runtime.docker import engine_answers
+from .runtime.jars import inputs_digest
+from .runtime.java import find_java, java_major
+from .runtime.ports import holder_of, port_open
+from .runtime.process import PidFile
+from .topology import Topology
+
+OK, WARN, FAIL = "ok", "warn", "FAIL"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    result: str  # ok | warn | FAIL
+    detail: str
+
+
+def _python() -> Check:
+    version = ".".join(map(str, sys.version_info[:3]))
+    return Check("python", OK if sys.version_info >= (3, 10) else FAIL, version)
+
+
+def _java() -> Check:
+    try:
+        java = find_java()
+        return Check("java 17+", OK, f"{java} (Java {java_major(java)})")
+    except LabError as exc:
+        return Check("java 17+", WARN, f"{exc} — needed only by the native runtime")
+
+
+def _maven(settings: Settings) -> Check:
+    mvn = shutil.which("mvn")
+    cached = any(Path(settings.LAB_JARS).glob(f".resolved-{inputs_digest()}"))
+    if cached:
+        return Check("maven + jars", OK, f"jars cached in {settings.LAB_JARS}")
+    if not mvn:
+        return Check("maven + jars", WARN, "mvn not found and no jar cache — needed only by the native runtime")
+    first = subprocess.run([mvn, "-B", "-v"], capture_output=True, text=True).stdout.splitlines()[:1]
+    return Check("maven + jars", WARN, f"{first[0] if first else mvn}; jars not resolved yet (the first `make up` downloads ~200 MB)")
+
+
+def _docker() -> Check:
+    if engine_answers():
+        return Check("docker engine", OK, "answers: RUNTIME=auto will use docker")
+    cli = "docker CLI present but no engine" if shutil.which("docker") else "no docker CLI"
+    return Check("docker engine", WARN, f"{cli}: RUNTIME=auto will use the native runtime")
+
+
+def _ports(settings: Settings, topology: Topology) -> list[Check]:
+    checks = []
+    for name, service in topology.services.items():
+        if not service.port:
+            continue
+        ours = PidFile(settings.home / "run" / f"{name}.pid").process()
+        if ours:
+            checks.append(Check(f"port {service.port}", OK, f"{name}: the lab's own (pid {ours.pid})"))
+        elif port_open(service.port):
+            checks.append(Check(f"port {service.port}", FAIL, f"{name}: taken by {holder_of(service.port)}"))
+        else:
+            checks.append(Check(f"port {service.port}", OK, f"{name}: free"))
+    return checks
+
+
+def _env_file(settings: Settings) -> Check:
+    path = env_file_path()
+    if not path.exists():
+        return Check(".env", OK, "absent: defaults apply (copy .env.example to change them)")
+    unknown = sorted(set(file_env()) - set(settings.as_env()) - {"OPENSEARCH_HOST"})
+    detail = f"{path}: S3 at {settings.S3_ENDPOINT or 'AWS ' + settings.AWS_REGION}, key {settings.masked()['AWS_SECRET_ACCESS_KEY']}"
+    return Check(".env", WARN if unknown else OK, detail + (f"; unknown keys: {', '.join(unknown)}" if unknown else ""))
+
+
+def _resources(settings: Settings) -> list[Check]:
+    home = settings.home if settings.home.exists() else settings.home.parent
+    free_gb = shutil.disk_usage(home).free / 1e9
+    mem_gb = psutil.virtual_memory().available / 1e9
+    return [
+        Check("disk", OK if free_gb > 3 else FAIL, f"{free_gb:.1f} GB free at {home}"),
+        Check("memory", OK if mem_gb > 4 else WARN, f"{mem_gb:.1f} GB available (the full lab uses ~2.5 GB)"),
+    ]
+
+
+def _max_map_count() -> Check | None:
+    path = Path("/proc/sys/vm/max_map_count")
+    if not path.exists():
+        return None
+    value = int(path.read_text())
+    if value >= 262144:
+        return Check("vm.max_map_count", OK, str(value))
+    return Check("vm.max_map_count", WARN, f"{value}: OpenSearch in Docker may need `sudo sysctl -w vm.max_map_count=262144`")
+
+
+def run_checks(settings: Settings, topology: Topology) -> list[Check]:
+    checks = [_python(), _java(), _maven(settings), _docker(), *_ports(settings, topology), _env_file(settings), *_resources(settings)]
+    return [c for c in [*checks, _max_map_count()] if c is not None]
