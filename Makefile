@@ -13,7 +13,7 @@ TOPIC   ?= web_logs
 MAX     ?= 20
 
 .DEFAULT_GOAL := help
-.PHONY: help venv up down status logs topics produce consume doctor test bench clean distclean
+.PHONY: help venv up down status logs topics produce consume connect-s3 doctor test bench clean distclean
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ produce: $(STAMP) ## web-log producer: make produce ARGS="--count 1000 --rate 20
 
 consume: $(STAMP) ## print a topic: make consume TOPIC=web_logs MAX=20
 	@$(LAB) consume $(TOPIC) --max $(MAX)
+
+connect-s3: $(STAMP) ## register connectors/s3-sink.json: web_logs -> S3, year/month/day/hour, 10 records per object
+	@$(LAB) connect register connectors/s3-sink.json
 
 doctor: $(STAMP) ## check this machine before class (Java, Maven, Docker, ports, .env)
 	@$(LAB) doctor

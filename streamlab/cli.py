@@ -27,6 +27,12 @@ app.add_typer(topics_app, name="topics")
 out = Console(soft_wrap=True)
 lab = Lab()
 
+from .cli_connect import build as _build_connect  # noqa: E402
+
+_connect_app, _s3_app = _build_connect(lab, out)
+app.add_typer(_connect_app, name="connect")
+app.add_typer(_s3_app, name="s3")
+
 
 @app.callback()
 def _root(runtime: Optional[str] = typer.Option(None, "--runtime", help="docker|native|auto (overrides RUNTIME in .env)")):

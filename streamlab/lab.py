@@ -7,7 +7,8 @@ from functools import cached_property
 
 from rich.console import Console
 
-from .config import Settings, load_settings
+from .config import Settings, file_env, load_settings
+from .connect import ConnectClient
 from .errors import LabError
 from .kafka_io import make_admin
 from .runtime import Runtime, select_runtime
@@ -35,6 +36,19 @@ class Lab:
     @cached_property
     def runtime(self) -> Runtime:
         return select_runtime(self.settings, self.topology, self.console)
+
+    def connect(self) -> ConnectClient:
+        return ConnectClient(self.settings.CONNECT_URL)
+
+    def connect_variables(self) -> dict[str, str]:
+        """What `${VAR}` in connectors/*.json may use: settings, .env, and addresses as the worker sees them."""
+        settings, runtime = self.settings, self.runtime
+        return {
+            **file_env(),
+            **settings.as_env(),
+            "S3_ENDPOINT_FOR_CONNECT": runtime.address_for_containers(settings.S3_ENDPOINT, "s3"),
+            "OPENSEARCH_URL_FOR_CONNECT": runtime.address_for_containers(settings.OPENSEARCH_URL, "opensearch"),
+        }
 
     def admin(self):
         return make_admin(self.settings.KAFKA_BOOTSTRAP)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
@@ -39,3 +42,47 @@ def ensure_buckets(settings: Settings, buckets: list[str]) -> list[str]:
     except (ClientError, BotoCoreError) as exc:
         raise LabError(f"S3 at {where(settings)} refused: {exc}") from None
     return created
+
+
+def _body(client, bucket: str, key: str) -> bytes:
+    data = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+    return gzip.decompress(data) if key.endswith(".gz") else data
+
+
+def list_objects(settings: Settings, prefix: str = "", count_records: bool = True) -> list[tuple[str, int, int | None]]:
+    """(key, size, records) for every object under `prefix`; records = JSON lines in the object."""
+    client = s3_client(settings)
+    rows = []
+    try:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=settings.S3_BUCKET, Prefix=prefix):
+            for item in page.get("Contents", []):
+                lines = _body(client, settings.S3_BUCKET, item["Key"]).count(b"\n") if count_records else None
+                rows.append((item["Key"], item["Size"], lines))
+    except EndpointConnectionError:
+        raise LabError(f"S3 is not reachable at {where(settings)}", "start the lab with `make up`") from None
+    except ClientError as exc:
+        raise LabError(f"S3 refused listing s3://{settings.S3_BUCKET}/{prefix}: {exc.response['Error'].get('Message') or exc}") from None
+    return rows
+
+
+def read_object(settings: Settings, key: str) -> bytes:
+    """An object's content (gunzipped when the key ends in .gz)."""
+    try:
+        return _body(s3_client(settings), settings.S3_BUCKET, key)
+    except EndpointConnectionError:
+        raise LabError(f"S3 is not reachable at {where(settings)}", "start the lab with `make up`") from None
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
+            raise LabError(f"no object {key!r} in bucket {settings.S3_BUCKET!r}", "see `streamlab s3 ls`") from None
+        raise LabError(f"S3 refused reading {key!r}: {exc}") from None
+
+
+def read_records(settings: Settings, prefix: str) -> list[dict]:
+    """Every JSON line of every object under `prefix` (what the sinks wrote)."""
+    client = s3_client(settings)
+    records = []
+    for key, _, _ in list_objects(settings, prefix, count_records=False):
+        for line in _body(client, settings.S3_BUCKET, key).splitlines():
+            if line.strip():
+                records.append(json.loads(line))
+    return records

@@ -16,6 +16,8 @@ from .base import ServiceStatus
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yaml"
 # The fan-out services that `make switch-*` starts on demand; `up` leaves them alone.
 ON_DEMAND = {"logstash", "fluent-bit"}
+# lab.yaml service -> its host name on the compose network (what containers use instead of localhost).
+CONTAINER_HOSTS = {"kafka": "kafka", "s3": "s3proxy", "opensearch": "opensearch", "connect": "connect"}
 
 
 def engine_answers(timeout_s: float = 3.0) -> bool:
@@ -70,6 +72,12 @@ class DockerRuntime:
 
     def log_path_or_lines(self, service: str, lines: int) -> str:
         return self.compose("logs", "--no-color", "--tail", str(lines), service, capture=True).stdout
+
+    def address_for_containers(self, url: str, service: str) -> str:
+        """`http://localhost:9000` as a container reaches it (`http://s3proxy:9000`); remote URLs unchanged."""
+        for local in ("localhost", "127.0.0.1"):
+            url = url.replace(f"//{local}:", f"//{CONTAINER_HOSTS[service]}:")
+        return url
 
     def running(self, service: str) -> bool:
         out = self.compose("ps", "--status", "running", "--services", capture=True).stdout

@@ -136,6 +136,10 @@ class NativeRuntime:
         self.pidfile(service).path.unlink(missing_ok=True)
         return proc.pid
 
+    def address_for_containers(self, url: str, service: str) -> str:
+        """Native processes share the host's network: addresses stay as they are."""
+        return url
+
     # --- inspection ----------------------------------------------------------------------------
     def status(self) -> list[ServiceStatus]:
         ctx = Context(settings=self.settings, topology=self.topology, java="java", jars=Path(self.settings.LAB_JARS))
