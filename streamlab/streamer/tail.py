@@ -111,6 +111,9 @@ class FileTail:
         if self.position is None:
             self._open_path(epoch=0, at_end=from_end)
             return
+        if self.position.inode == 0:  # checkpointed before the file ever existed
+            self._open_path(epoch=self.position.epoch)
+            return
         stat = self._stat_path()
         if stat is not None and file_identity(stat) == (self.position.device, self.position.inode):
             if stat.st_size >= self.position.offset:

@@ -1,0 +1,60 @@
+"""Arguments and stop handling the lab scripts share (their errors and exit codes: `scripting.run_main`)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+
+from .config import load_settings
+from .errors import LabError
+
+EXIT_BAD_INPUT = 2
+
+
+def bad_input(message: str, hint: str = "") -> LabError:
+    """A user error (missing file, bad YAML, bad URL): one line and exit code 2."""
+    return LabError(message, hint, exit_code=EXIT_BAD_INPUT)
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows defaults, except empty ones and where the help already explains the default."""
+
+    def _get_help_string(self, action):
+        if action.default in (None, False) or "default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
+
+
+def kafka_parser(prog: str, description: str, topic: str) -> argparse.ArgumentParser:
+    """A parser with --bootstrap-servers (default: the lab settings) and --topic."""
+    parser = argparse.ArgumentParser(prog=prog, description=description,
+                                     formatter_class=HelpFormatter)
+    parser.add_argument("--bootstrap-servers", default=load_settings().KAFKA_BOOTSTRAP, help="Kafka address")
+    parser.add_argument("--topic", default=topic, help="topic")
+    return parser
+
+
+def add_consumer_args(parser: argparse.ArgumentParser, group: str | None) -> None:
+    parser.add_argument("--group", default=group, help="consumer group (restarts continue where it stopped)")
+    parser.add_argument("--from-beginning", action="store_true", help="start at the oldest message the first time")
+    parser.add_argument("--exit-when-idle", type=float, default=None, metavar="SECONDS",
+                        help="stop after this many seconds without a message (default: run until Ctrl+C)")
+    parser.add_argument("--max-messages", type=int, default=None, help="stop after this many messages")
+
+
+def stop_on_signals() -> threading.Event:
+    """An event that Ctrl+C and SIGTERM set, so loops stop at a safe point rather than mid-send.
+
+    A second Ctrl+C raises KeyboardInterrupt as usual, for a loop that does not stop.
+    """
+    stop = threading.Event()
+
+    def request_stop(signum, frame):
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    return stop

@@ -1,0 +1,79 @@
+"""Send a batch to Kafka and wait until every record is acknowledged; find ids that already arrived.
+
+The engine talks to Kafka only through this class, so tests can swap in an in-memory fake.
+"""
+
+from __future__ import annotations
+
+from kafka.errors import KafkaError
+
+from ..errors import LabError
+from ..kafka_io import make_producer
+from ..topic_tools import PartitionKey, end_offsets, read_range
+from .records import RECORD_ID_HEADER, Outgoing, split_record_id
+
+
+class DeliveryError(LabError):
+    """Kafka did not acknowledge part of a batch; the checkpoint stays where it was."""
+
+
+class KafkaDelivery:
+    def __init__(self, bootstrap: str, topic: str, dlq_topic: str, flush_timeout_s: float = 60.0):
+        self.bootstrap = bootstrap
+        self.topics = (topic, dlq_topic)
+        self.flush_timeout_s = flush_timeout_s
+        # Idempotence: the producer's own retries can never write a record twice.
+        self.producer = make_producer(bootstrap, enable_idempotence=True, linger_ms=20)
+
+    def end_offsets(self) -> dict[PartitionKey, int]:
+        return end_offsets(self.bootstrap, self.topics)
+
+    def deliver(self, batch: list[Outgoing]) -> dict[PartitionKey, int]:
+        """Send and block until acknowledged; the next offset after our records per partition."""
+        try:
+            futures = [self._send(record) for record in batch]
+            self.producer.flush(timeout=self.flush_timeout_s)
+        except KafkaError as exc:
+            raise self._failed(len(batch), exc) from None
+        acked: dict[PartitionKey, int] = {}
+        for future in futures:
+            try:
+                metadata = future.get(timeout=0)
+            except KafkaError as exc:
+                raise self._failed(len(batch), exc) from None
+            key = (metadata.topic, metadata.partition)
+            acked[key] = max(acked.get(key, 0), metadata.offset + 1)
+        return acked
+
+    def _send(self, record: Outgoing):
+        headers = [(RECORD_ID_HEADER, record.record_id.encode())]
+        return self.producer.send(record.topic, key=record.key, value=record.value, headers=headers)
+
+    def _failed(self, count: int, exc: Exception) -> DeliveryError:
+        return DeliveryError(
+            f"Kafka at {self.bootstrap} did not acknowledge a batch of {count} records ({exc})",
+            "the checkpoint was not moved: restart the streamer and it sends only what is missing",
+        )
+
+    def delivered_ids(self, since: dict[PartitionKey, int], source_names: set[str]) -> set[str]:
+        """Record ids of our sources found in the topics from `since` to their end."""
+        found = set()
+        for record in read_range(self.bootstrap, self.topics, since):
+            rid = _header_id(record)
+            if rid is not None and split_record_id(rid)[0] in source_names:
+                found.add(rid)
+        return found
+
+    def close(self) -> None:
+        self.producer.close(timeout=10)
+
+
+def _header_id(record) -> str | None:
+    """The record id header, or None for records other writers sent without a well-formed one."""
+    raw = dict(record.headers or []).get(RECORD_ID_HEADER)
+    try:
+        rid = raw.decode()
+        split_record_id(rid)
+    except (AttributeError, UnicodeDecodeError, ValueError):
+        return None
+    return rid

@@ -1,0 +1,205 @@
+"""The log streamer's loop: tail, parse, batch, deliver, checkpoint.
+
+Delivery guarantee (kill -9 loses nothing, a resume sends nothing twice):
+
+1. A checkpoint is written only after Kafka acknowledged every line its positions cover, so a
+   crash can never skip a line: at worst lines after the checkpoint are read again.
+2. Those lines may already be in Kafka (a crash between the acknowledgement and the checkpoint
+   write, or in the middle of a batch). Every record carries a deterministic id (source, file
+   epoch, byte offset), and the checkpoint also stores, per partition, the offset after which
+   any record not covered by the positions can sit. On resume the streamer reads the topic and
+   the dead-letter topic from those offsets to their end, collects the ids it finds, and skips
+   exactly those lines while replaying. The topic itself is the source of truth for the window
+   that a file checkpoint alone cannot close.
+3. While such ids are still ahead of the replay, the checkpoint keeps the old offsets, so a second
+   crash during the replay still finds them.
+4. A rotation or truncation is a barrier: the old file's lines are acknowledged and a checkpoint
+   naming the new file is written before the new file is read, so the epoch numbering (part of
+   every id) is the same on every run.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from ..logparse import parse_line
+from ..topic_tools import PartitionKey
+from .checkpoint import Checkpoint, CheckpointStore
+from .records import Outgoing, build_record, record_id, split_record_id
+from .sources import Source
+from .stats import StatsReporter, StreamStats
+from .tail import FileTail, Position
+
+PER_SOURCE_POLL = 1000  # lines taken from one file before looking at the next: keeps sources fair
+
+
+@dataclass(frozen=True)
+class StreamerSettings:
+    topic: str = "app-logs"
+    dlq_topic: str = "app-logs-dlq"
+    batch_size: int = 500
+    batch_timeout_s: float = 5.0
+    from_end: bool = False  # where a source without a checkpoint starts
+    rotate_grace_s: float = 1.0
+
+
+class Streamer:
+    def __init__(
+        self,
+        sources: list[Source],
+        delivery,
+        store: CheckpointStore,
+        settings: StreamerSettings = StreamerSettings(),
+        parse: Callable[[str, str], dict] = parse_line,
+        warn: Callable[[str], None] = print,
+        after_ack: Callable[[int], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.sources = sources
+        self.delivery = delivery
+        self.store = store
+        self.settings = settings
+        self.stats = StreamStats()
+        self._parse = parse
+        self._warn = warn
+        self._after_ack = after_ack  # a test hook: runs between the acknowledgement and the checkpoint
+        self._clock = clock
+        self._tails: dict[str, FileTail] = {}
+        self._batch: list[Outgoing] = []
+        self._batch_started = 0.0
+        self._offsets: dict[PartitionKey, int] = {}  # next offsets: topic ends at start, then our acks
+        self._held_offsets: dict[PartitionKey, int] = {}  # the checkpoint's, kept while _pending is not empty
+        self._pending: set[str] = set()  # ids already in Kafka that the replay has not reached yet
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Load the checkpoint, learn what reached Kafka after it, open the files, checkpoint."""
+        checkpoint = self.store.load()
+        self._offsets = self.delivery.end_offsets()
+        positions: dict[str, Position] = {}
+        if checkpoint is not None:
+            positions = checkpoint.positions
+            self._held_offsets = dict(checkpoint.topic_offsets)
+            names = {source.name for source in self.sources}
+            self._pending = self.delivery.delivered_ids(checkpoint.topic_offsets, names)
+        for source in self.sources:
+            self._tails[source.name] = FileTail(
+                source.path,
+                positions.get(source.name),
+                from_end=self.settings.from_end,
+                rotate_grace_s=self.settings.rotate_grace_s,
+                clock=self._clock,
+            )
+        self._report_tail_warnings()
+        self._save_checkpoint()
+
+    def run(self, stop: threading.Event, reporter: StatsReporter | None = None,
+            idle_sleep_s: float = 0.1, exit_when_idle_s: float | None = None) -> StreamStats:
+        """Stream until `stop` is set (or nothing new for `exit_when_idle_s`), then deliver the rest."""
+        self.start()
+        last_activity = self._clock()
+        try:
+            while not stop.is_set():
+                if self.step():
+                    last_activity = self._clock()
+                elif exit_when_idle_s is not None and self._clock() - last_activity >= exit_when_idle_s:
+                    break
+                else:
+                    stop.wait(idle_sleep_s)
+                if reporter is not None:
+                    reporter.maybe_report(self.stats)
+            self.deliver()
+        finally:
+            self.close()
+        return self.stats
+
+    def close(self) -> None:
+        for tail in self._tails.values():
+            tail.close()
+
+    # -- one pass ----------------------------------------------------------------------------
+    def step(self) -> int:
+        """Read what is new in every source, delivering full or timed-out batches.
+
+        Returns the lines read plus the files switched: 0 means there was nothing to do.
+        """
+        read = 0
+        for source in self.sources:
+            read += self._step_source(source)
+        if self._batch and self._clock() - self._batch_started >= self.settings.batch_timeout_s:
+            self.deliver()
+        self.stats.queue_depth = len(self._batch)
+        return read
+
+    def _step_source(self, source: Source) -> int:
+        tail = self._tails[source.name]
+        if len(self._batch) >= self.settings.batch_size:
+            self.deliver()
+        lines = tail.poll(min(self.settings.batch_size - len(self._batch), PER_SOURCE_POLL))
+        for line in lines:
+            self._take(source, line)
+        switched = tail.switch_pending
+        if switched:
+            self._switch(tail)
+        self._report_tail_warnings()
+        return len(lines) + switched
+
+    def _take(self, source: Source, line) -> None:
+        self.stats.lines_read += 1
+        rid = record_id(source.name, line.epoch, line.offset)
+        if rid in self._pending:
+            self._pending.discard(rid)
+            self.stats.skipped += 1
+            return
+        if not self._batch:
+            self._batch_started = self._clock()
+        self._batch.append(build_record(source, line, self._parse, self.settings.topic, self.settings.dlq_topic))
+
+    def _switch(self, tail: FileTail) -> None:
+        # The barrier of point 4: old lines acknowledged and checkpointed, then the new epoch recorded.
+        self.deliver()
+        tail.switch()
+        self._save_checkpoint()
+
+    # -- delivery and checkpoint -------------------------------------------------------------
+    def deliver(self) -> None:
+        """Send the batch, wait for every acknowledgement, then move the checkpoint."""
+        if self._batch:
+            acked = self.delivery.deliver(self._batch)
+            for key, offset in acked.items():
+                self._offsets[key] = max(self._offsets.get(key, 0), offset)
+            self._count_sent(self._batch)
+            self._batch = []
+            if self._after_ack is not None:
+                self._after_ack(self.stats.batches)
+        self._save_checkpoint()
+
+    def _count_sent(self, batch: list[Outgoing]) -> None:
+        self.stats.batches += 1
+        for record in batch:
+            if record.dead_letter:
+                self.stats.dead_lettered += 1
+            else:
+                self.stats.records_sent += 1
+                self.stats.sent_by_type[record.value.get("log_type")] += 1
+
+    def _save_checkpoint(self) -> None:
+        positions = {name: tail.position for name, tail in self._tails.items()}
+        self._pending = {rid for rid in self._pending if not _behind(rid, positions)}
+        offsets = dict(self._held_offsets) if self._pending else dict(self._offsets)
+        self.store.save(Checkpoint(positions=positions, topic_offsets=offsets))
+
+    def _report_tail_warnings(self) -> None:
+        for tail in self._tails.values():
+            for message in tail.take_warnings():
+                self._warn(message)
+
+
+def _behind(rid: str, positions: dict[str, Position]) -> bool:
+    """True once the replay has passed this id (or it belongs to an older file epoch)."""
+    name, epoch, offset = split_record_id(rid)
+    position = positions.get(name)
+    return position is None or (epoch, offset) < (position.epoch, position.offset)

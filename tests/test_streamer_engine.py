@@ -1,0 +1,263 @@
+"""The streamer's delivery guarantee without Kafka: an in-memory topic, simulated crashes, resumes.
+
+Each test writes a known set of lines, crashes the streamer at a chosen point, resumes it with the
+same checkpoint and "topic", and checks that every line is in the topic exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from streamlab.streamer.checkpoint import CheckpointStore
+from streamlab.streamer.engine import Streamer, StreamerSettings
+from streamlab.streamer.records import split_record_id
+from streamlab.streamer.sources import Source
+
+TOPICS = ("app-logs", "app-logs-dlq")
+
+
+class SimulatedCrash(BaseException):
+    """Stands for kill -9: nothing after it runs (BaseException, so no handler swallows it)."""
+
+
+class FakeKafka:
+    """Two single-partition topics in memory; optionally dies after N records of a batch were written."""
+
+    def __init__(self):
+        self.log = {topic: [] for topic in TOPICS}
+        self.crash_after_records: int | None = None
+
+    def end_offsets(self):
+        return {(topic, 0): len(records) for topic, records in self.log.items()}
+
+    def deliver(self, batch):
+        acked = {}
+        for record in batch:
+            if self.crash_after_records is not None:
+                if self.crash_after_records == 0:
+                    raise SimulatedCrash
+                self.crash_after_records -= 1
+            self.log[record.topic].append(record)
+            acked[(record.topic, 0)] = len(self.log[record.topic])
+        return acked
+
+    def delivered_ids(self, since, names):
+        return {record.record_id for topic, records in self.log.items()
+                for record in records[since.get((topic, 0), 0):] if split_record_id(record.record_id)[0] in names}
+
+    def all_records(self):
+        return [record for topic in TOPICS for record in self.log[topic]]
+
+
+def apache_line(number: int) -> str:
+    return f'10.0.0.{number % 250} - - [15/Jan/2024:10:30:45 +0000] "GET /item/{number} HTTP/1.1" 200 {number} "-" "t"'
+
+
+def append(path, numbers, bad=()):
+    with open(path, "a") as handle:
+        for number in numbers:
+            handle.write(("not a log line %d" % number if number in bad else apache_line(number)) + "\n")
+
+
+def make_streamer(tmp_path, kafka, batch_size=10, after_ack=None, sources=None):
+    sources = sources or [Source("web", tmp_path / "access.log", "apache")]
+    settings = StreamerSettings(batch_size=batch_size, batch_timeout_s=0.05, rotate_grace_s=0.0)
+    return Streamer(sources, kafka, CheckpointStore(tmp_path / "cp.json"), settings, warn=lambda m: None,
+                    after_ack=after_ack)
+
+
+def started(tmp_path, kafka, **options):
+    streamer = make_streamer(tmp_path, kafka, **options)
+    streamer.start()
+    return streamer
+
+
+def run_until_crash(streamer, kafka, after_records=None):
+    """Drain until the simulated kill -9 (after `after_records` more records reach Kafka, if given)."""
+    kafka.crash_after_records = after_records
+    with pytest.raises(SimulatedCrash):
+        drain(streamer)
+    kafka.crash_after_records = None
+
+
+def drain(streamer, rounds=200):
+    """Run to quiescence, then deliver what is left (a clean stop)."""
+    for _ in range(rounds):
+        if not streamer.step():
+            break
+    streamer.deliver()
+
+
+def assert_exactly_once(kafka, expected_count):
+    ids = [record.record_id for record in kafka.all_records()]
+    assert len(ids) == expected_count
+    assert len(set(ids)) == expected_count
+
+
+def crash_at_batch(number):
+    def hook(batches):
+        if batches == number:
+            raise SimulatedCrash
+    return hook
+
+
+def test_clean_run_sends_every_line_once(tmp_path):
+    append(tmp_path / "access.log", range(95), bad={7, 50})
+    kafka = FakeKafka()
+    streamer = started(tmp_path, kafka)
+    drain(streamer)
+    assert_exactly_once(kafka, 95)
+    assert len(kafka.log["app-logs-dlq"]) == 2
+    dead = kafka.log["app-logs-dlq"][0].value
+    assert dead["line_number"] == 8 and dead["raw_line"] == "not a log line 7" and dead["reason"]
+
+
+@pytest.mark.parametrize("crash_after_records", [0, 3, 9])
+def test_crash_mid_batch_then_resume(tmp_path, crash_after_records):
+    append(tmp_path / "access.log", range(60))
+    kafka = FakeKafka()
+    first = started(tmp_path, kafka)
+    for _ in range(2):  # two full batches acknowledged and checkpointed
+        first.step()
+    run_until_crash(first, kafka, crash_after_records)
+    append(tmp_path / "access.log", range(60, 80))
+    second = started(tmp_path, kafka)
+    drain(second)
+    assert_exactly_once(kafka, 80)
+    assert second.stats.skipped == crash_after_records
+
+
+def test_crash_between_acknowledgement_and_checkpoint(tmp_path):
+    """The window a file checkpoint alone cannot close: the batch is in Kafka, the checkpoint is old."""
+    append(tmp_path / "access.log", range(50))
+    kafka = FakeKafka()
+
+    first = started(tmp_path, kafka, after_ack=crash_at_batch(3))
+    run_until_crash(first, kafka)
+    assert len(kafka.all_records()) == 30
+    second = started(tmp_path, kafka)
+    drain(second)
+    assert_exactly_once(kafka, 50)
+    assert second.stats.skipped == 10
+
+
+def test_second_crash_during_replay_still_finds_earlier_records(tmp_path):
+    """A checkpoint written while known records are still ahead of the replay keeps the old offsets."""
+    web, other = tmp_path / "access.log", tmp_path / "other.log"
+    append(web, range(30))
+    append(other, range(30))
+    sources = [Source("web", web, "apache"), Source("other", other, "apache")]
+    kafka = FakeKafka()
+    first = started(tmp_path, kafka, batch_size=20, sources=sources)
+    run_until_crash(first, kafka, 15)
+    # Replays 5 web lines per step: its first checkpoint (after one batch of "other") is taken
+    # while web lines 5-14 are still ahead; it then dies before its second checkpoint.
+    second = started(tmp_path, kafka, batch_size=5, sources=sources, after_ack=crash_at_batch(2))
+    run_until_crash(second, kafka)
+    third = started(tmp_path, kafka, batch_size=7, sources=sources)
+    drain(third)
+    assert_exactly_once(kafka, 60)
+
+
+def test_rotation_while_streaming_loses_nothing(tmp_path):
+    log = tmp_path / "access.log"
+    append(log, range(25))
+    kafka = FakeKafka()
+    streamer = started(tmp_path, kafka)
+    streamer.step()
+    append(log, range(25, 30))  # written just before the rename, not yet read
+    os.rename(log, tmp_path / "access.log.1")
+    append(log, range(30, 45))
+    drain(streamer)
+    assert_exactly_once(kafka, 45)
+    numbers = sorted(record.value["response_size"] for record in kafka.log["app-logs"])
+    assert numbers == list(range(45))
+
+
+def test_rotation_while_stopped_finishes_the_renamed_file(tmp_path):
+    log = tmp_path / "access.log"
+    append(log, range(20))
+    kafka = FakeKafka()
+    first = started(tmp_path, kafka)
+    first.step()  # one batch of 10 acknowledged
+    run_until_crash(first, kafka, 0)
+    append(log, range(20, 24))
+    os.rename(log, tmp_path / "access.log.1")
+    append(log, range(24, 30))
+    second = started(tmp_path, kafka)
+    drain(second)
+    assert_exactly_once(kafka, 30)
+
+
+def test_truncation_restarts_the_file_as_a_new_epoch(tmp_path):
+    log = tmp_path / "access.log"
+    append(log, range(12))
+    kafka = FakeKafka()
+    streamer = started(tmp_path, kafka)
+    drain(streamer)
+    with open(log, "w"):
+        pass  # copytruncate
+    append(log, range(100, 103))
+    drain(streamer)
+    assert_exactly_once(kafka, 15)
+    epochs = {split_record_id(record.record_id)[1] for record in kafka.all_records()}
+    assert epochs == {0, 1}
+
+
+def test_partial_line_waits_for_its_newline(tmp_path):
+    log = tmp_path / "access.log"
+    append(log, range(3))
+    with open(log, "a") as handle:
+        handle.write(apache_line(3)[:20])
+    kafka = FakeKafka()
+    streamer = started(tmp_path, kafka)
+    drain(streamer)
+    assert len(kafka.all_records()) == 3
+    with open(log, "a") as handle:
+        handle.write(apache_line(3)[20:] + "\n")
+    drain(streamer)
+    assert_exactly_once(kafka, 4)
+    assert kafka.log["app-logs"][-1].value["path"] == "/item/3"
+
+
+def test_batches_by_size_and_by_timeout(tmp_path):
+    append(tmp_path / "access.log", range(25))
+    kafka = FakeKafka()
+    clock = [0.0]
+    streamer = Streamer([Source("web", tmp_path / "access.log", "apache")], kafka, CheckpointStore(tmp_path / "cp.json"),
+                        StreamerSettings(batch_size=10, batch_timeout_s=5.0), clock=lambda: clock[0])
+    streamer.start()
+    for _ in range(5):
+        streamer.step()
+    assert len(kafka.all_records()) == 20 and streamer.stats.queue_depth == 5  # two full batches, 5 waiting
+    clock[0] = 4.9
+    streamer.step()
+    assert len(kafka.all_records()) == 20
+    clock[0] = 5.1
+    streamer.step()
+    assert len(kafka.all_records()) == 25 and streamer.stats.batches == 3
+
+
+def test_two_sources_keep_their_own_keys_and_ids(tmp_path):
+    web, app = tmp_path / "access.log", tmp_path / "app.log"
+    append(web, range(5))
+    app.write_text('{"timestamp": "2024-01-15T10:30:45Z", "level": "info", "message": "hi"}\n' * 4)
+    kafka = FakeKafka()
+    sources = [Source("web", web, "apache"), Source("app", app, "application")]
+    streamer = started(tmp_path, kafka, sources=sources)
+    drain(streamer)
+    assert_exactly_once(kafka, 9)
+    assert {record.key for record in kafka.all_records()} == {"web", "app"}
+    assert streamer.stats.sent_by_type == {"apache_access": 5, "application": 4}
+
+
+def test_run_stops_cleanly_and_delivers_the_rest(tmp_path):
+    append(tmp_path / "access.log", range(7))
+    kafka = FakeKafka()
+    streamer = make_streamer(tmp_path, kafka, batch_size=100)
+    stats = streamer.run(threading.Event(), idle_sleep_s=0.01, exit_when_idle_s=0.1)
+    assert stats.records_sent == 7
+    assert_exactly_once(kafka, 7)
