@@ -178,6 +178,56 @@ def consume(
     lab.console.print(f"{shown} message(s) from {topic!r}")
 
 
+@app.command()
+def switch(name: str = typer.Argument(..., help="connect | elk | efk")):
+    """Make NAME the one active fan-out pipeline (stops the others, waits until healthy)."""
+    from .pipeline import switch as switch_pipeline
+
+    switch_pipeline(lab, name)
+
+
+@app.command("pipeline")
+def pipeline_status():
+    """Which fan-out pipeline is active, and where each writes."""
+    from .pipeline import PIPELINES, is_active
+
+    table = Table(title=f"fan-out pipelines ({lab.runtime.name} runtime)")
+    for column in ("pipeline", "state", "S3", "OpenSearch", "what"):
+        table.add_column(column)
+    topic = lab.settings.WEB_LOGS_TOPIC
+    for p in PIPELINES.values():
+        state = "[green]active[/green]" if is_active(lab, p) else "inactive"
+        if p.container and lab.runtime.name != "docker":
+            state = "[dim]needs docker[/dim]"
+        table.add_row(p.name, state, p.s3_prefix.format(topic=topic), p.index_pattern.format(topic=topic), p.about)
+    out.print(table)
+
+
+@app.command()
+def verify(
+    count: int = typer.Option(200, "--count", "-n", help="events to send"),
+    rate: float = typer.Option(100, "--rate", help="events per second"),
+    timeout: float = typer.Option(0, "--timeout", help="seconds to wait for the sinks (default: 45, or 150 for elk/efk)"),
+):
+    """Send tagged events through the active pipeline; report received/missing/duplicated/latency per sink."""
+    from .verify import run
+
+    if count < 1:
+        raise LabError("--count must be at least 1", exit_code=2)
+    pipeline, reports = run(lab, count, rate, timeout or None)
+    table = Table(title=f"verify: {count} events through the {pipeline.name} pipeline")
+    for column in ("sink", "received", "missing", "duplicated", "p50 latency", "p99 latency"):
+        table.add_column(column)
+    fmt = lambda v: f"{v:.2f}s" if v is not None else "-"  # noqa: E731
+    for r in reports:
+        color = "green" if r["missing"] == 0 else "red"
+        table.add_row(r["sink"], str(r["received"]), f"[{color}]{r['missing']}[/{color}]", str(r["duplicated"]), fmt(r["p50"]), fmt(r["p99"]))
+    out.print(table)
+    lost = sum(r["missing"] for r in reports)
+    if lost:
+        raise LabError(f"{lost} event(s) missing in the sinks of the {pipeline.name} pipeline")
+
+
 def main() -> None:
     """Console-script entry: LabError -> one red line and its exit code."""
     try:

@@ -1,0 +1,109 @@
+"""The three fan-out pipelines (Kafka -> S3 + OpenSearch) and switching between them.
+
+Exactly one is active: `connect` (two sink connectors; both runtimes), `elk` (Logstash) or `efk`
+(Fluent Bit), the last two in the docker runtime only. Each pipeline says where its sinks write,
+which is what `streamlab verify` checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LabError
+from .lab import Lab
+from .topology import REPO_ROOT
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    name: str
+    about: str
+    s3_prefix: str  # under the bucket, followed by the topic's folders
+    index_pattern: str  # the OpenSearch indices it writes
+    container: str | None = None  # docker service (elk / efk)
+    connectors: tuple[Path, ...] = ()
+
+
+CONNECT_FILES = (REPO_ROOT / "connectors" / "s3-sink.json", REPO_ROOT / "connectors" / "opensearch-sink.json")
+
+PIPELINES = {
+    "connect": Pipeline("connect", "Kafka Connect: S3 sink + OpenSearch sink", "topics/{topic}/", "{topic}-connect*", connectors=CONNECT_FILES),
+    "elk": Pipeline("elk", "Logstash: raw to S3, parsed to OpenSearch", "raw/{topic}/", "{topic}-elk-*", container="logstash"),
+    "efk": Pipeline("efk", "Fluent Bit: payload lifted, raw to S3, processed to OpenSearch", "raw-efk/{topic}/", "{topic}-efk*", container="fluent-bit"),
+}
+
+
+def get(name: str) -> Pipeline:
+    if name not in PIPELINES:
+        raise LabError(f"unknown pipeline {name!r}", f"choose one of {', '.join(PIPELINES)}", exit_code=2)
+    return PIPELINES[name]
+
+
+def connector_names(lab: Lab) -> dict[Path, str]:
+    from .connect import render
+
+    variables = lab.connect_variables()
+    return {path: render(path, variables).name for path in CONNECT_FILES}
+
+
+def is_active(lab: Lab, pipeline: Pipeline) -> bool:
+    if pipeline.container:
+        return lab.runtime.name == "docker" and lab.runtime.running(pipeline.container)
+    registered = set(lab.connect().names())
+    return set(connector_names(lab).values()) <= registered
+
+
+def active(lab: Lab) -> list[str]:
+    return [p.name for p in PIPELINES.values() if is_active(lab, p)]
+
+
+def _stop(lab: Lab, pipeline: Pipeline) -> bool:
+    """Stop one pipeline if it runs; True when something was stopped."""
+    if pipeline.container:
+        if lab.runtime.name != "docker" or not lab.runtime.running(pipeline.container):
+            return False
+        lab.runtime.compose("--profile", pipeline.name, "stop", pipeline.container)
+        return True
+    client = lab.connect()
+    registered = set(client.names())
+    stopped = False
+    for name in connector_names(lab).values():
+        if name in registered:
+            client.delete(name)
+            stopped = True
+    return stopped
+
+
+def _start(lab: Lab, pipeline: Pipeline) -> None:
+    from .connect import render
+    from .search import OpenSearch
+
+    OpenSearch(lab.settings).put_template("web_logs")
+    if pipeline.container:
+        lab.runtime.compose("--profile", pipeline.name, "up", "-d", "--build", "--wait", pipeline.container)
+        return
+    client = lab.connect()
+    variables = lab.connect_variables()
+    for path in pipeline.connectors:
+        connector = render(path, variables)
+        errors = client.validate(connector)
+        if errors:
+            raise LabError(f"Kafka Connect rejected {path.name}: {'; '.join(errors)}", exit_code=2)
+        client.put_config(connector)
+    for path in pipeline.connectors:
+        client.wait_running(render(path, variables).name, 90, lab.console)
+
+
+def switch(lab: Lab, name: str) -> None:
+    """Stop every other fan-out, start `name`, wait until healthy. Idempotent."""
+    chosen = get(name)
+    if chosen.container and lab.runtime.name != "docker":
+        raise LabError(f"the {name} pipeline needs the docker runtime ({chosen.container} has no native build)", "use `make switch-connect`, or run the lab with Docker")
+    for other in PIPELINES.values():
+        if other is not chosen and _stop(lab, other):
+            lab.console.print(f"stopped the {other.name} pipeline")
+    if is_active(lab, chosen):
+        lab.console.print(f"the {name} pipeline is already active")
+    _start(lab, chosen)
+    lab.console.print(f"[green]{name} pipeline active[/green]: {chosen.about}")

@@ -1,0 +1,61 @@
+"""OpenSearch for the lab: the local node or an AWS domain (https + user/password), with one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import requests
+
+from .config import Settings
+from .errors import LabError
+from .topology import REPO_ROOT
+
+WEB_LOGS_TEMPLATE = REPO_ROOT / "opensearch" / "web-logs-template.json"
+
+
+class OpenSearch:
+    def __init__(self, settings: Settings, timeout_s: float = 10):
+        self.url = settings.OPENSEARCH_URL.rstrip("/")
+        self.auth = (settings.OPENSEARCH_USER, settings.OPENSEARCH_PASS) if settings.OPENSEARCH_USER else None
+        self.timeout_s = timeout_s
+
+    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+        try:
+            response = requests.request(method, f"{self.url}{path}", auth=self.auth, timeout=self.timeout_s, **kwargs)
+        except requests.ConnectionError:
+            raise LabError(f"OpenSearch is not reachable at {self.url}", "start the lab with `make up`, or check OPENSEARCH_URL") from None
+        except requests.Timeout:
+            raise LabError(f"OpenSearch at {self.url} did not answer within {self.timeout_s:.0f}s") from None
+        if response.status_code in (401, 403):
+            raise LabError(f"OpenSearch at {self.url} refused the credentials ({response.status_code})", "check OPENSEARCH_USER / OPENSEARCH_PASS")
+        return response
+
+    def health(self) -> str:
+        return self._call("GET", "/_cluster/health").json().get("status", "unknown")
+
+    def put_template(self, name: str, path: Path = WEB_LOGS_TEMPLATE) -> None:
+        response = self._call("PUT", f"/_index_template/{name}", json=json.loads(path.read_text()))
+        if response.status_code >= 300:
+            raise LabError(f"OpenSearch refused index template {name}: {response.text[:200]}")
+
+    def search(self, index: str, query: dict, size: int = 10_000, source: list[str] | None = None) -> list[dict]:
+        """Hits' _source (missing index = no hits)."""
+        body = {"query": query, "size": size}
+        if source is not None:
+            body["_source"] = source
+        response = self._call("POST", f"/{index}/_search?ignore_unavailable=true", json=body)
+        if response.status_code == 404:
+            return []
+        if response.status_code >= 300:
+            raise LabError(f"OpenSearch search on {index} failed: {response.text[:200]}")
+        return [hit["_source"] for hit in response.json()["hits"]["hits"]]
+
+    def refresh(self, index: str) -> None:
+        self._call("POST", f"/{index}/_refresh?ignore_unavailable=true")
+
+    def mapping(self, index: str) -> dict:
+        return self._call("GET", f"/{index}/_mapping").json()
+
+    def delete_index(self, index: str) -> None:
+        self._call("DELETE", f"/{index}?ignore_unavailable=true")

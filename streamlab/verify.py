@@ -1,0 +1,152 @@
+"""`streamlab verify`: prove the active fan-out delivers every event to every sink.
+
+It produces N web-log events carrying a run id and sequence numbers, polls each sink of the active
+pipeline until all are there (or the timeout passes), then reports per sink: received, missing,
+duplicated and p50/p99 produce-to-visible latency.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .errors import LabError
+from .kafka_io import make_producer
+from .lab import Lab
+from .pipeline import PIPELINES, Pipeline, active
+from .s3store import _body, s3_client, where
+from .search import OpenSearch
+from .weblogs import WebLogFactory
+
+
+def percentile(values: list[float], pct: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+@dataclass
+class SinkProgress:
+    """What one sink holds of this run: copies per sequence number and when each was first seen."""
+
+    name: str
+    copies: Counter = field(default_factory=Counter)
+    first_seen: dict[int, float] = field(default_factory=dict)
+
+    def record(self, seqs: list[int], now: float, replace: bool = False) -> None:
+        if replace:
+            self.copies = Counter()
+        for seq in seqs:
+            self.copies[seq] += 1
+            self.first_seen.setdefault(seq, now)
+
+    def report(self, sent_at: dict[int, float]) -> dict:
+        received = [s for s in sent_at if self.copies[s]]
+        latencies = [self.first_seen[s] - sent_at[s] for s in received]
+        return {
+            "sink": self.name,
+            "received": len(received),
+            "missing": len(sent_at) - len(received),
+            "duplicated": sum(c - 1 for s, c in self.copies.items() if c > 1 and s in sent_at),
+            "p50": percentile(latencies, 50),
+            "p99": percentile(latencies, 99),
+        }
+
+
+class S3Watcher:
+    """Reads each new object under the pipeline's prefix once and counts this run's records."""
+
+    def __init__(self, lab: Lab, prefix: str, run_id: str):
+        self.settings, self.prefix, self.run_id = lab.settings, prefix, run_id
+        self.client = s3_client(lab.settings)
+        self.seen_keys: set[str] = set()
+        self.progress = SinkProgress(f"s3://{lab.settings.S3_BUCKET}/{prefix}")
+
+    def poll(self) -> None:
+        now = time.time()
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.settings.S3_BUCKET, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                if item["Key"] in self.seen_keys:
+                    continue
+                self.seen_keys.add(item["Key"])
+                seqs = []
+                for line in _body(self.client, self.settings.S3_BUCKET, item["Key"]).splitlines():
+                    if self.run_id.encode() in line:
+                        seqs.append(int(json.loads(line)["seq"]))
+                self.progress.record(seqs, now)
+
+
+class SearchWatcher:
+    """Counts this run's documents in the pipeline's indices (all copies, so duplicates show)."""
+
+    def __init__(self, lab: Lab, index: str, run_id: str):
+        self.search, self.index, self.run_id = OpenSearch(lab.settings), index, run_id
+        self.progress = SinkProgress(f"opensearch {index}")
+
+    def poll(self) -> None:
+        hits = self.search.search(self.index, {"term": {"run_id": self.run_id}}, source=["seq"])
+        self.progress.record([int(h["seq"]) for h in hits], time.time(), replace=True)
+
+
+def the_active_pipeline(lab: Lab) -> Pipeline:
+    running = active(lab)
+    if not running:
+        raise LabError("no fan-out pipeline is active", "run `make switch-connect` (or switch-elk / switch-efk with Docker)")
+    if len(running) > 1:
+        raise LabError(f"more than one pipeline is active ({', '.join(running)})", "switch to one with `make switch-<name>`")
+    return PIPELINES[running[0]]
+
+
+def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None) -> tuple[Pipeline, list[dict]]:
+    """Produce `count` tagged events and wait for them in every sink of the active pipeline.
+
+    Default wait: 45 s for connect (10 s flushes), 150 s for Logstash/Fluent Bit (1-minute S3 uploads).
+    """
+    pipeline = the_active_pipeline(lab)
+    timeout_s = timeout_s or (150 if pipeline.container else 45)
+    topic = lab.settings.WEB_LOGS_TOPIC
+    run_id = uuid.uuid4().hex[:12]
+    OpenSearch(lab.settings).health()  # fail early, in one line, when OpenSearch is down
+    watchers = [
+        S3Watcher(lab, pipeline.s3_prefix.format(topic=topic), run_id),
+        SearchWatcher(lab, pipeline.index_pattern.format(topic=topic), run_id),
+    ]
+    for watcher in watchers[:1]:
+        try:
+            watcher.poll()
+        except Exception as exc:
+            raise LabError(f"S3 is not readable at {where(lab.settings)}: {type(exc).__name__}") from None
+    sent_at = _produce(lab, topic, run_id, count, rate)
+    deadline = time.monotonic() + timeout_s
+    with lab.console.status(f"waiting for {count} events in {len(watchers)} sinks of the {pipeline.name} pipeline") as status:
+        while time.monotonic() < deadline:
+            for watcher in watchers:
+                watcher.poll()
+            done = [sum(1 for s in sent_at if w.progress.copies[s]) for w in watchers]
+            status.update(f"run {run_id}: " + ", ".join(f"{w.progress.name} {d}/{count}" for w, d in zip(watchers, done)))
+            if all(d == count for d in done):
+                break
+            time.sleep(0.5)
+    return pipeline, [w.progress.report(sent_at) for w in watchers]
+
+
+def _produce(lab: Lab, topic: str, run_id: str, count: int, rate: float) -> dict[int, float]:
+    producer = make_producer(lab.settings.KAFKA_BOOTSTRAP)
+    factory = WebLogFactory()
+    sent_at: dict[int, float] = {}
+    started = time.monotonic()
+    for seq in range(count):
+        event = factory.event(run_id=run_id, seq=seq)
+        sent_at[seq] = time.time()
+        producer.send(topic, value=event, key=event["ip"])
+        ahead = (seq + 1) / rate - (time.monotonic() - started) if rate else 0
+        if ahead > 0:
+            time.sleep(ahead)
+    producer.flush(timeout=30)
+    producer.close()
+    return sent_at
