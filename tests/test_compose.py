@@ -1,0 +1,351 @@
+"""docker-compose.yaml, proven without a Docker engine.
+
+The file is loaded by compose-go (tools/composecheck), the loader of Docker Compose v2, so a file
+these tests accept is one `docker compose up` accepts; then its content is checked against the
+lab's pinned sources: lab.yaml (ports, images, buckets), native/pom.xml (Kafka and OpenSearch
+versions), kafka/server.properties (the native broker) and streamlab/config.py (defaults).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+try:  # tests/ as a plain folder (pytest's default) or as a package
+    from . import compose_tools as ct
+except ImportError:
+    import compose_tools as ct
+
+# The services that run a JVM and so must pass JAVA_TOOL_OPTIONS through (Apple Silicon: -XX:UseSVE=0).
+JVM_SERVICES = {"kafka", "kafka-ui", "connect", "s3", "opensearch", "logstash"}
+# Built from a Dockerfile in the repo: service -> (Dockerfile, the lab.yaml service whose image is its base).
+BUILT = {
+    "connect": ("connect/Dockerfile", "kafka"),
+    "logstash": ("logstash/Dockerfile", "logstash"),
+    "fluent-bit": ("fluent-bit/Dockerfile", "fluent-bit"),
+}
+# The only bind mount that may be written: the S3 store, so students see objects as files.
+WRITABLE_BIND = ("data/s3", "/data")
+
+
+@pytest.fixture(scope="session")
+def composecheck(tmp_path_factory) -> Path:
+    return ct.composecheck_binary(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def project(composecheck) -> dict:
+    """The normalized project with no .env: the lab exactly as a fresh clone starts it."""
+    return ct.load_project(composecheck)
+
+
+@pytest.fixture(scope="session")
+def lab() -> dict:
+    return ct.lab()
+
+
+# --- the loader: valid files load, broken ones fail with the loader's message ---------------------
+
+
+def test_loads_without_env_file(project, lab):
+    assert project["name"] == "streamlab"
+    # All profiles are enabled by composecheck, so this is every service of the file.
+    assert set(project["services"]) == set(lab["services"]), "compose services must be lab.yaml's services"
+
+
+AWS_ENV = """\
+LAB_BIND=0.0.0.0
+KAFKA_ADVERTISED_HOST=lab-host.example
+AWS_REGION=ap-northeast-2
+AWS_ACCESS_KEY_ID=AKIAEXAMPLEKEY
+AWS_SECRET_ACCESS_KEY=example/secret+key
+S3_BUCKET=class-bucket
+S3_ENDPOINT_DOCKER=https://s3.ap-northeast-2.amazonaws.com
+OPENSEARCH_URL_DOCKER=https://search-lab.ap-northeast-2.es.amazonaws.com:443
+OPENSEARCH_HOST_DOCKER=search-lab.ap-northeast-2.es.amazonaws.com
+OPENSEARCH_PORT_DOCKER=443
+OPENSEARCH_TLS_DOCKER=On
+OPENSEARCH_USER=master
+OPENSEARCH_PASS=p@ss word#1
+JAVA_TOOL_OPTIONS=-XX:UseSVE=0
+CONNECT_FLUSH_INTERVAL_MS=5000
+"""
+
+
+def test_env_file_pointing_at_aws_is_interpolated(composecheck, tmp_path):
+    env_file = tmp_path / "aws.env"
+    env_file.write_text(AWS_ENV)
+    services = ct.load_project(composecheck, env_file=env_file)["services"]
+
+    for fan_out in ("logstash", "fluent-bit"):
+        env = services[fan_out]["environment"]
+        assert env["S3_ENDPOINT"] == "https://s3.ap-northeast-2.amazonaws.com"
+        assert env["S3_BUCKET"] == "class-bucket"
+        assert env["AWS_REGION"] == "ap-northeast-2"
+        assert env["AWS_ACCESS_KEY_ID"] == "AKIAEXAMPLEKEY"
+        assert env["AWS_SECRET_ACCESS_KEY"] == "example/secret+key"
+        assert env["OPENSEARCH_USER"] == "master"
+        assert env["OPENSEARCH_PASS"] == "p@ss word#1"
+    assert services["logstash"]["environment"]["OPENSEARCH_URL"] == "https://search-lab.ap-northeast-2.es.amazonaws.com:443"
+    fb = services["fluent-bit"]["environment"]
+    assert (fb["OPENSEARCH_HOST"], fb["OPENSEARCH_PORT"], fb["OPENSEARCH_TLS"]) == (
+        "search-lab.ap-northeast-2.es.amazonaws.com", "443", "On")
+
+    assert services["connect"]["environment"]["CONNECT_FLUSH_INTERVAL_MS"] == "5000"
+    assert "PLAINTEXT://lab-host.example:9092" in services["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+    for name in JVM_SERVICES:
+        assert services[name]["environment"]["JAVA_TOOL_OPTIONS"] == "-XX:UseSVE=0", name
+    for name, service in services.items():
+        for port in service.get("ports", []):
+            assert port["host_ip"] == "0.0.0.0", f"{name}: LAB_BIND was not applied"
+
+
+def test_process_environment_wins_over_env_file(composecheck, tmp_path):
+    """As in Docker Compose: a variable exported in the shell overrides the same one in .env."""
+    env_file = tmp_path / "lab.env"
+    env_file.write_text("LAB_BIND=0.0.0.0\n")
+    services = ct.load_project(composecheck, env_file=env_file, environ={"LAB_BIND": "192.0.2.10"})["services"]
+    assert {p["host_ip"] for p in services["kafka"]["ports"]} == {"192.0.2.10"}
+
+
+def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
+    text = ct.COMPOSE_FILE.read_text()
+    assert old in text, f"fixture text {old!r} is no longer in docker-compose.yaml"
+    broken = tmp_path / "docker-compose.yaml"
+    broken.write_text(text.replace(old, new, 1))
+    return broken
+
+
+def test_missing_required_variable_fails_with_its_message(composecheck, tmp_path):
+    broken = _broken_copy(
+        tmp_path,
+        "CLUSTER_ID: c3RyZWFtbGFiLWthZmthMQ",
+        "CLUSTER_ID: ${STREAMLAB_TEST_CLUSTER_ID:?set STREAMLAB_TEST_CLUSTER_ID in .env}",
+    )
+    result = ct.run_composecheck(composecheck, compose_file=broken)
+    assert result.returncode != 0
+    assert "set STREAMLAB_TEST_CLUSTER_ID in .env" in result.stderr
+
+
+def test_yaml_syntax_error_fails(composecheck, tmp_path):
+    broken = _broken_copy(tmp_path, "    mem_limit: 1g\n", "    mem_limit: [1g\n")
+    result = ct.run_composecheck(composecheck, compose_file=broken)
+    assert result.returncode != 0 and result.stderr.strip()
+
+
+def test_unknown_service_key_fails_schema_validation(composecheck, tmp_path):
+    broken = _broken_copy(tmp_path, "    mem_limit: 512m\n", "    memory_limit: 512m\n")
+    result = ct.run_composecheck(composecheck, compose_file=broken)
+    assert result.returncode != 0
+    assert "memory_limit" in result.stderr
+
+
+def test_dependency_on_unknown_service_fails(composecheck, tmp_path):
+    broken = _broken_copy(tmp_path, "      opensearch:\n        condition: service_healthy\n    mem_limit: 1g",
+                          "      search:\n        condition: service_healthy\n    mem_limit: 1g")
+    result = ct.run_composecheck(composecheck, compose_file=broken)
+    assert result.returncode != 0
+    assert 'undefined service "search"' in result.stderr
+
+
+# --- images: pinned, equal to lab.yaml and native/pom.xml ----------------------------------------
+
+
+def test_images_are_pinned_and_equal_lab_yaml(project, lab):
+    for name, service in project["services"].items():
+        if name in BUILT:
+            dockerfile, base_of = BUILT[name]
+            froms = ct.dockerfile_froms(ct.REPO / dockerfile)
+            assert froms, f"{dockerfile} has no FROM"
+            for image in froms:
+                if ct.is_pinned(image):
+                    continue
+                # A FROM may name an earlier build stage; anything else must be pinned.
+                assert image in _stage_names(ct.REPO / dockerfile), f"{dockerfile}: {image} is not pinned"
+            assert froms[-1] == lab["services"][base_of]["image"], f"{dockerfile}: final stage != lab.yaml"
+            # The local image tag carries the base version, so a version bump rebuilds under a new tag.
+            assert service["image"].startswith(f"streamlab/{name}:"), name
+            assert service["image"].rsplit(":", 1)[1] == froms[-1].rsplit(":", 1)[1], name
+        else:
+            assert ct.is_pinned(service["image"]), f"{name}: {service['image']} is not pinned"
+            assert service["image"] == lab["services"][name]["image"], f"{name}: image differs from lab.yaml"
+    for name, spec in lab["services"].items():
+        if spec.get("image"):
+            assert ct.is_pinned(spec["image"]), f"lab.yaml {name}: {spec['image']} is not pinned"
+
+
+def _stage_names(dockerfile: Path) -> set[str]:
+    return set(re.findall(r"^\s*FROM\s+\S+\s+AS\s+(\S+)", dockerfile.read_text(), re.IGNORECASE | re.MULTILINE))
+
+
+def test_kafka_version_equals_pom(project):
+    kafka_version = ct.pom_property("kafka.version")
+    assert project["services"]["kafka"]["image"] == f"apache/kafka:{kafka_version}"
+    assert ct.dockerfile_froms(ct.REPO / "connect/Dockerfile")[-1] == f"apache/kafka:{kafka_version}"
+
+
+def test_opensearch_versions_equal_pom(project):
+    version = ct.pom_property("opensearch.version")
+    assert project["services"]["opensearch"]["image"] == f"opensearchproject/opensearch:{version}"
+    assert project["services"]["dashboards"]["image"] == f"opensearchproject/opensearch-dashboards:{version}"
+
+
+def test_connect_image_builds_plugins_from_the_pom():
+    text = (ct.REPO / "connect/Dockerfile").read_text()
+    maven = ct.dockerfile_froms(ct.REPO / "connect/Dockerfile")[0]
+    assert re.fullmatch(r"maven:3\.9\.\d+-eclipse-temurin-17", maven), maven
+    assert re.search(r"mvn -B -f native/pom\.xml -Dlab\.jars=/jars\b.* package", text)
+    assert re.search(r"COPY --from=\S+ .*/jars/plugins/? /opt/kafka/plugins/?", text)
+
+
+# --- every service: healthcheck, memory limit, ports, dependencies, mounts ------------------------
+
+
+def test_every_service_has_a_healthcheck_and_a_memory_limit(project):
+    for name, service in project["services"].items():
+        health = service.get("healthcheck") or {}
+        assert health.get("test") and not health.get("disable"), f"{name}: no healthcheck"
+        limit = service.get("mem_limit") or (((service.get("deploy") or {}).get("resources") or {}).get("limits") or {}).get("memory")
+        assert limit, f"{name}: no memory limit"
+
+
+def test_published_ports_equal_lab_yaml_and_bind_lab_bind(project, lab):
+    for name, service in project["services"].items():
+        expected = lab["services"][name].get("port")
+        published = {(int(p["published"]), p["target"]) for p in service.get("ports", [])}
+        assert published == ({(expected, expected)} if expected else set()), f"{name}: ports {published}"
+        for port in service.get("ports", []):
+            assert port["host_ip"] == "127.0.0.1", f"{name}: must default to loopback"
+    for name, service in ct.raw_compose()["services"].items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("${LAB_BIND:-127.0.0.1}:"), f"{name}: {port} does not bind through LAB_BIND"
+
+
+def test_depends_on_waits_for_healthy_services(project):
+    for name, service in project["services"].items():
+        for dependency, spec in (service.get("depends_on") or {}).items():
+            assert spec["condition"] == "service_healthy", f"{name} -> {dependency}"
+            assert project["services"][dependency].get("healthcheck"), f"{dependency} has no healthcheck"
+
+
+def test_mounts_are_named_volumes_or_read_only_config(project):
+    declared = set(project.get("volumes") or {})
+    for name, service in project["services"].items():
+        for mount in service.get("volumes", []):
+            if mount["type"] == "volume":
+                assert mount["source"] in declared, f"{name}: volume {mount['source']} is not declared"
+            elif mount["type"] == "bind":
+                source = Path(mount["source"])
+                assert source.is_relative_to(ct.REPO), f"{name}: bind mount outside the repo: {source}"
+                relative = source.relative_to(ct.REPO).as_posix()
+                if (relative, mount["target"]) == WRITABLE_BIND:
+                    continue
+                assert mount.get("read_only"), f"{name}: config mount {relative} must be read-only"
+                assert source.exists(), f"{name}: {relative} does not exist"
+            else:
+                pytest.fail(f"{name}: unexpected mount type {mount['type']}")
+
+
+def test_profiles_keep_fan_outs_on_demand(project):
+    from streamlab.runtime.docker import ON_DEMAND
+
+    profiled = {name: s.get("profiles") for name, s in project["services"].items() if s.get("profiles")}
+    assert profiled == {"logstash": ["elk"], "fluent-bit": ["efk"]}
+    assert set(profiled) == set(ON_DEMAND), "streamlab/runtime/docker.py ON_DEMAND must name the profiled services"
+
+
+def test_jvm_services_pass_java_tool_options(project):
+    for name in JVM_SERVICES:
+        assert project["services"][name]["environment"].get("JAVA_TOOL_OPTIONS") == "", name
+
+
+# --- Kafka: listeners for host and containers, same settings as the native broker -----------------
+
+
+def test_kafka_listeners_work_from_host_and_containers(project):
+    env = project["services"]["kafka"]["environment"]
+    listeners = dict(item.split("://") for item in env["KAFKA_LISTENERS"].split(","))
+    advertised = dict(item.split("://") for item in env["KAFKA_ADVERTISED_LISTENERS"].split(","))
+    assert advertised["PLAINTEXT"] == "localhost:9092"          # host clients (published port)
+    assert advertised["INTERNAL"] == "kafka:29092"              # other containers
+    assert listeners["CONTROLLER"].endswith(":9093") and "CONTROLLER" not in advertised
+    assert env["KAFKA_INTER_BROKER_LISTENER_NAME"] == "INTERNAL"
+    protocols = dict(item.split(":") for item in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert set(protocols) == set(listeners)
+    # Every container that talks to Kafka uses the in-network listener.
+    services = project["services"]
+    assert services["kafka-ui"]["environment"]["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"] == "kafka:29092"
+    assert services["connect"]["environment"]["CONNECT_BOOTSTRAP_SERVERS"] == "kafka:29092"
+    for fan_out in ("logstash", "fluent-bit"):
+        assert services[fan_out]["environment"]["KAFKA_BOOTSTRAP"] == "kafka:29092"
+
+
+def test_kafka_settings_mirror_native_server_properties(project):
+    """kafka/server.properties (native) and the KAFKA_* environment (docker) configure one broker."""
+    env = project["services"]["kafka"]["environment"]
+    # Listener layout and storage necessarily differ between a process and a container.
+    differs = {"listeners", "advertised.listeners", "listener.security.protocol.map", "inter.broker.listener.name",
+               "log.dirs", "controller.quorum.bootstrap.servers"}
+    compared = 0
+    for line in (ct.REPO / "kafka/server.properties").read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.partition("=")
+        if key in differs or "${" in value:
+            continue
+        env_name = "KAFKA_" + key.upper().replace(".", "_")
+        assert env.get(env_name) == value, f"{key}: native {value!r}, docker {env.get(env_name)!r}"
+        compared += 1
+    assert compared >= 10
+    assert env["KAFKA_NODE_ID"] == "1" and env["KAFKA_PROCESS_ROLES"] == "broker,controller"
+
+
+def test_kafka_healthcheck_and_heap(project):
+    kafka = project["services"]["kafka"]
+    assert "kafka-broker-api-versions.sh --bootstrap-server localhost:9092" in " ".join(kafka["healthcheck"]["test"])
+    assert "-Xmx512m" in kafka["environment"]["KAFKA_HEAP_OPTS"]
+    assert any(m["type"] == "volume" and m["target"] == kafka["environment"]["KAFKA_LOG_DIRS"] for m in kafka["volumes"])
+
+
+# --- S3 and OpenSearch -------------------------------------------------------------------------------
+
+
+def test_s3_store_uses_lab_credentials_bucket_and_files(project, lab):
+    s3 = project["services"]["s3"]
+    env = s3["environment"]
+    defaults = ct.settings_defaults()
+    assert env["S3PROXY_IDENTITY"] == defaults["AWS_ACCESS_KEY_ID"]
+    assert env["S3PROXY_CREDENTIAL"] == defaults["AWS_SECRET_ACCESS_KEY"]
+    assert env["JCLOUDS_PROVIDER"] == "filesystem"
+    assert env["S3PROXY_ENDPOINT"].endswith(f":{lab['services']['s3']['port']}")
+    assert env["S3_BUCKET"] == lab["buckets"][0] == defaults["S3_BUCKET"]
+    assert "s3proxy" in s3["networks"]["default"]["aliases"]
+    assert any(m["type"] == "bind" and m["target"] == env["JCLOUDS_FILESYSTEM_BASEDIR"]
+               and Path(m["source"]) == ct.REPO / "data" / "s3" for m in s3["volumes"])
+    assert 'mkdir -p "$JCLOUDS_FILESYSTEM_BASEDIR/$S3_BUCKET"' in s3["command"][-1]
+
+
+def test_opensearch_runs_without_security_on_one_node(project):
+    os_env = project["services"]["opensearch"]["environment"]
+    assert os_env["discovery.type"] == "single-node"
+    assert os_env["DISABLE_SECURITY_PLUGIN"] == "true" and os_env["DISABLE_INSTALL_DEMO_CONFIG"] == "true"
+    assert "-Xmx512m" in os_env["OPENSEARCH_JAVA_OPTS"]
+    assert "_cluster/health" in " ".join(project["services"]["opensearch"]["healthcheck"]["test"])
+    dashboards = project["services"]["dashboards"]["environment"]
+    assert dashboards["DISABLE_SECURITY_DASHBOARDS_PLUGIN"] == "true"
+    assert "http://opensearch:9200" in dashboards["OPENSEARCH_HOSTS"]
+
+
+def test_container_defaults_match_config_py(project):
+    """Without a .env the containers use config.py's defaults (as the native runtime does)."""
+    defaults = ct.settings_defaults()
+    for fan_out in ("logstash", "fluent-bit"):
+        env = project["services"][fan_out]["environment"]
+        for name in ("WEB_LOGS_TOPIC", "S3_BUCKET", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                     "OPENSEARCH_USER", "OPENSEARCH_PASS"):
+            assert env[name] == defaults[name], f"{fan_out}: {name}"
+    connect = project["services"]["connect"]["environment"]
+    assert connect["CONNECT_FLUSH_INTERVAL_MS"] == defaults["CONNECT_FLUSH_INTERVAL_MS"]

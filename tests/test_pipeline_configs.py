@@ -1,0 +1,369 @@
+"""The service config files agree with the lab: topics, bucket, index names, env variable names.
+
+connect/worker.properties, logstash/ and fluent-bit/ are read as text and every ${...} reference is
+resolved with the environment docker-compose.yaml gives that container (loaded by compose-go), so
+these tests see the values the services will see. No engine, no JVM.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+try:  # tests/ as a plain folder (pytest's default) or as a package
+    from . import compose_tools as ct
+except ImportError:
+    import compose_tools as ct
+
+# Every ${env:NAME} placeholder of connect/worker.properties. Both runtimes must set each one:
+# docker-compose.yaml (service connect) and the native runtime (native_services.connect_env).
+WORKER_ENV_PLACEHOLDERS = (
+    "CONNECT_BOOTSTRAP_SERVERS",
+    "CONNECT_LISTENERS",
+    "CONNECT_ADVERTISED_HOST",
+    "CONNECT_PLUGIN_PATH",
+    "CONNECT_FLUSH_INTERVAL_MS",
+)
+# Fluent Bit's OpenSearch output wants host, port and TLS apart; config.py has only OPENSEARCH_URL.
+FLUENT_BIT_EXTRA_ENV = {"OPENSEARCH_HOST", "OPENSEARCH_PORT", "OPENSEARCH_TLS"}
+TEMPLATE = ct.REPO / "opensearch" / "web-logs-template.json"
+SAMPLE_DAY = {"%{+YYYY.MM.dd}": "2026.01.21", "%{+YYYY}": "2026", "%{+MM}": "01", "%{+dd}": "21", "%{+HH}": "10",
+              "%Y": "2026", "%m": "01", "%d": "21", "%H": "10", "%M": "06", "%S": "00"}
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory) -> dict:
+    return ct.load_project(ct.composecheck_binary(tmp_path_factory))["services"]
+
+
+@pytest.fixture(scope="session")
+def lab() -> dict:
+    return ct.lab()
+
+
+@pytest.fixture(scope="session")
+def template_patterns() -> list[str]:
+    return json.loads(TEMPLATE.read_text())["index_patterns"]
+
+
+def _sample_dates(text: str) -> str:
+    for placeholder, value in SAMPLE_DAY.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def _mount_source(service: dict, target: str) -> Path:
+    for mount in service.get("volumes", []):
+        if mount["target"] == target:
+            return Path(mount["source"])
+    raise AssertionError(f"nothing is mounted at {target}")
+
+
+# --- connect/worker.properties ---------------------------------------------------------------------
+
+
+def _properties(path: Path) -> dict[str, str]:
+    props = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "!")):
+            key, _, value = line.partition("=")
+            props[key.strip()] = value.strip()
+    return props
+
+
+WORKER = _properties(ct.REPO / "connect" / "worker.properties")
+
+
+def test_worker_reads_hosts_and_paths_only_from_known_env_placeholders():
+    refs = [(m.group(1), m.group(2)) for v in WORKER.values() for m in re.finditer(r"\$\{([^}:]+):([^}]*)\}", v)]
+    assert {provider for provider, _ in refs} == {"env"}
+    assert sorted({name for _, name in refs}) == sorted(WORKER_ENV_PLACEHOLDERS)
+    for key in ("bootstrap.servers", "listeners", "plugin.path", "offset.flush.interval.ms", "rest.advertised.host.name"):
+        assert WORKER[key].startswith("${env:"), f"{key} must come from the environment"
+    for key, value in WORKER.items():
+        assert not re.search(r"localhost|127\.0\.0\.1|kafka:|/opt/|/work/|\.lab", value), f"{key}={value} is runtime-specific"
+
+
+def test_worker_env_config_provider():
+    assert WORKER["config.providers"] == "env"
+    assert WORKER["config.providers.env.class"] == "org.apache.kafka.common.config.provider.EnvVarConfigProvider"
+    # EnvVarConfigProvider filters with Pattern.asPredicate (find): each placeholder must pass it.
+    allow = re.compile(WORKER["config.providers.env.param.allowlist.pattern"])
+    for name in WORKER_ENV_PLACEHOLDERS:
+        assert allow.search(name), f"{name} is outside the allowlist"
+    assert not allow.search("AWS_SECRET_ACCESS_KEY")
+
+
+def test_worker_distributed_settings_for_one_broker():
+    assert WORKER["group.id"]
+    for kind in ("config", "offset", "status"):
+        assert WORKER[f"{kind}.storage.topic"], kind
+        assert WORKER[f"{kind}.storage.replication.factor"] == "1", kind
+    assert len({WORKER[f"{k}.storage.topic"] for k in ("config", "offset", "status")}) == 3
+    assert WORKER["key.converter"] == "org.apache.kafka.connect.storage.StringConverter"
+    assert WORKER["value.converter"] == "org.apache.kafka.connect.json.JsonConverter"
+    assert WORKER["value.converter.schemas.enable"] == "false"
+    assert WORKER["connector.client.config.override.policy"] == "All"
+
+
+def test_compose_sets_every_worker_placeholder(services):
+    connect = services["connect"]
+    env = connect["environment"]
+    assert set(WORKER_ENV_PLACEHOLDERS) <= set(env)
+    assert env["CONNECT_LISTENERS"] == "http://0.0.0.0:8083"
+    assert env["CONNECT_PLUGIN_PATH"] == "/opt/kafka/plugins"
+    assert "/opt/kafka/plugins" in (ct.REPO / "connect" / "Dockerfile").read_text()
+    worker_target = "/etc/streamlab/connect/worker.properties"
+    assert _mount_source(connect, worker_target) == ct.REPO / "connect" / "worker.properties"
+    assert worker_target in (ct.REPO / "connect" / "Dockerfile").read_text()
+
+
+def test_native_runtime_sets_every_worker_placeholder():
+    from streamlab.config import load_settings
+    from streamlab.runtime.native_services import Context, connect_env
+    from streamlab.topology import load_topology
+
+    ctx = Context(settings=load_settings(env_file=Path("/dev/null"), environ={}), topology=load_topology(),
+                  java="java", jars=Path("/nonexistent/jars"))
+    assert set(connect_env(ctx)) == set(WORKER_ENV_PLACEHOLDERS)
+
+
+# --- Logstash ----------------------------------------------------------------------------------------
+
+LOGSTASH_CONF = (ct.REPO / "logstash" / "pipeline" / "logstash.conf").read_text()
+
+
+def _logstash_block(plugin: str) -> str:
+    """The text of the first `plugin { ... }` block (braces balanced; the conf has no braces in strings)."""
+    start = re.search(rf"^\s*{plugin}\s*\{{", LOGSTASH_CONF, re.MULTILINE)
+    assert start, f"no {plugin} block"
+    depth, i = 0, start.end() - 1
+    for j in range(i, len(LOGSTASH_CONF)):
+        depth += {"{": 1, "}": -1}.get(LOGSTASH_CONF[j], 0)
+        if depth == 0:
+            return LOGSTASH_CONF[i + 1:j]
+    raise AssertionError(f"unbalanced {plugin} block")
+
+
+def _logstash_option(block: str, option: str) -> str:
+    match = re.search(rf"^\s*{option}\s*=>\s*(\[[^\]]*\]|\"[^\"]*\"|\S+)", block, re.MULTILINE)
+    assert match, f"option {option} missing"
+    return match.group(1)
+
+
+def _code(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def test_logstash_env_names_are_lab_settings_set_by_compose(services):
+    env = services["logstash"]["environment"]
+    names = {name for name, _ in ct.env_refs(_code(LOGSTASH_CONF))}
+    assert names <= ct.settings_names(), f"not in streamlab/config.py: {names - ct.settings_names()}"
+    assert names <= set(env), f"not set by docker-compose.yaml: {names - set(env)}"
+    # A default written in the conf is the value compose gives without a .env: one truth.
+    for name, default in ct.env_refs(_code(LOGSTASH_CONF)):
+        if default is not None:
+            assert default == env[name], f"${{{name}:{default}}} vs compose {env[name]!r}"
+
+
+def test_logstash_reads_the_lab_topic(services, lab):
+    env = services["logstash"]["environment"]
+    kafka = _logstash_block("kafka")
+    assert ct.resolve(_logstash_option(kafka, "bootstrap_servers"), env).strip('"') == "kafka:29092"
+    topics = json.loads(ct.resolve(_logstash_option(kafka, "topics"), env))
+    assert topics == ["web_logs"] and set(topics) <= {t["name"] for t in lab["topics"]}
+    assert _logstash_option(kafka, "group_id").strip('"')
+
+
+def test_logstash_raw_copy_to_the_lab_bucket(services, lab):
+    env = services["logstash"]["environment"]
+    s3 = _logstash_block("s3")
+    assert ct.resolve(_logstash_option(s3, "bucket"), env).strip('"') == lab["buckets"][0]
+    assert ct.resolve(_logstash_option(s3, "endpoint"), env).strip('"') == f"http://s3proxy:{lab['services']['s3']['port']}"
+    assert re.search(r'"force_path_style"\s*=>\s*true', s3)
+    prefix = _sample_dates(ct.resolve(_logstash_option(s3, "prefix"), env).strip('"'))
+    assert prefix == "raw/web_logs/2026/01/21/10/"
+    assert int(_logstash_option(s3, "size_file")) <= 64 * 1024 and int(_logstash_option(s3, "time_file")) <= 5
+    # Raw means raw: the Kafka record is copied aside before any filter and written back verbatim.
+    assert _logstash_option(_logstash_block("kafka"), "codec").startswith("plain")
+    assert '"message" => "[@metadata][raw]"' in LOGSTASH_CONF
+    assert re.search(r'codec\s*=>\s*line\s*\{\s*format\s*=>\s*"%\{\[@metadata\]\[raw\]\}"', s3)
+
+
+def test_logstash_parsed_copy_to_a_web_logs_index(services, template_patterns):
+    env = services["logstash"]["environment"]
+    out = _logstash_block("opensearch")
+    assert json.loads(ct.resolve(_logstash_option(out, "hosts"), env)) == ["http://opensearch:9200"]
+    index = _sample_dates(_logstash_option(out, "index").strip('"'))
+    assert index == "web_logs-elk-2026.01.21"
+    assert any(fnmatch.fnmatch(index, p) for p in template_patterns)
+    assert _logstash_option(out, "manage_template") == "false"
+    assert _logstash_option(out, "user").strip('"') == "${OPENSEARCH_USER:}"
+    date = _logstash_block("date")
+    assert '"timestamp"' in date and '"@timestamp"' in date
+    assert re.search(r'convert\s*=>\s*\{\s*"status_code"\s*=>\s*"integer"', LOGSTASH_CONF)
+
+
+def test_logstash_settings_and_image(services):
+    import yaml
+
+    logstash = services["logstash"]
+    settings = yaml.safe_load((ct.REPO / "logstash" / "config" / "logstash.yml").read_text())
+    assert settings["api.http.host"] == "0.0.0.0"
+    assert f":{settings['api.http.port']}/" in " ".join(logstash["healthcheck"]["test"])
+    assert not any(key.startswith("xpack") for key in settings)
+    assert settings["pipeline.ecs_compatibility"] == "disabled"
+    assert _mount_source(logstash, settings["path.config"]) == ct.REPO / "logstash" / "pipeline"
+    assert _mount_source(logstash, "/usr/share/logstash/config/logstash.yml") == ct.REPO / "logstash/config/logstash.yml"
+    dockerfile = (ct.REPO / "logstash" / "Dockerfile").read_text()
+    assert re.search(r"logstash-plugin install --version \S+ logstash-output-opensearch", dockerfile)
+    assert re.search(r"ARG OPENSEARCH_OUTPUT_VERSION=\d+\.\d+\.\d+", dockerfile)
+
+
+def test_logstash_env_does_not_rewrite_its_read_only_settings(services):
+    """The image rewrites logstash.yml (mounted read-only) if an env var names a Logstash setting."""
+    setting_prefixes = ("NODE_", "PATH_", "PIPELINE_", "CONFIG_", "QUEUE_", "DEAD_LETTER_QUEUE_", "LOG_", "HTTP_",
+                        "API_", "XPACK_", "MONITORING_", "MODULES", "CLOUD_", "ALLOW_", "DLQ_")
+    for name in services["logstash"]["environment"]:
+        assert not name.startswith(setting_prefixes), f"{name} would make the image rewrite logstash.yml"
+
+
+# --- Fluent Bit ----------------------------------------------------------------------------------------
+
+FLUENT_BIT_CONF = (ct.REPO / "fluent-bit" / "fluent-bit.conf").read_text()
+
+
+def _classic_sections(text: str) -> list[tuple[str, dict[str, list[str]]]]:
+    """Fluent Bit's classic format: [SECTION] then `key value` lines (keys case-insensitive, may repeat)."""
+    sections: list[tuple[str, dict[str, list[str]]]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        header = re.fullmatch(r"\[([A-Z]+)\]", line)
+        if header:
+            sections.append((header.group(1), {}))
+            continue
+        key, _, value = line.partition(" ")
+        assert sections and value.strip(), f"bad line: {raw!r}"
+        sections[-1][1].setdefault(key.lower(), []).append(value.strip())
+    return sections
+
+
+FB = _classic_sections(FLUENT_BIT_CONF)
+
+
+def _fb(kind: str, name: str) -> list[dict[str, list[str]]]:
+    return [props for section, props in FB if section == kind and props["name"] == [name]]
+
+
+def _one(props: dict[str, list[str]], key: str) -> str:
+    assert len(props.get(key, [])) == 1, f"{key}: {props.get(key)}"
+    return props[key][0]
+
+
+def test_fluent_bit_env_names_are_lab_settings_set_by_compose(services):
+    env = services["fluent-bit"]["environment"]
+    names = {name for name, _ in ct.env_refs(_code(FLUENT_BIT_CONF))}
+    assert names <= ct.settings_names() | FLUENT_BIT_EXTRA_ENV, f"unknown: {names - ct.settings_names() - FLUENT_BIT_EXTRA_ENV}"
+    assert names <= set(env), f"not set by docker-compose.yaml: {names - set(env)}"
+    assert all(default is None for _, default in ct.env_refs(_code(FLUENT_BIT_CONF))), "Fluent Bit has no ${VAR:default}"
+
+
+def test_fluent_bit_reads_the_lab_topic_as_json(services, lab):
+    env = services["fluent-bit"]["environment"]
+    (kafka,) = _fb("INPUT", "kafka")
+    assert ct.resolve(_one(kafka, "brokers"), env) == "kafka:29092"
+    topic = ct.resolve(_one(kafka, "topics"), env)
+    assert topic == "web_logs" and topic in {t["name"] for t in lab["topics"]}
+    assert _one(kafka, "format") == "json"
+    assert _one(kafka, "group_id")
+
+
+def test_fluent_bit_lifts_payload_then_copies_raw_and_processed():
+    order = [(props["name"][0], props) for section, props in FB if section == "FILTER"]
+    names = [name for name, _ in order]
+    nest = next(props for name, props in order if name == "nest")
+    assert (_one(nest, "operation"), _one(nest, "nested_under"), _one(nest, "match")) == ("lift", "payload", "kafka.*")
+    rewrites = [props for name, props in order if name == "rewrite_tag"]
+    rules = [_one(r, "rule").split() for r in rewrites]
+    # The keep=true copy must come first: the keep=false rule drops the original it copies from.
+    assert [(r[2], r[3]) for r in rules] == [("raw.logs", "true"), ("processed.logs", "false")]
+    assert all(_one(r, "match") == "kafka.*" for r in rewrites)
+    assert names.index("nest") < names.index("rewrite_tag"), "lift before copying, as in the course notes"
+
+
+def test_fluent_bit_event_time_parser_exists():
+    (service,) = [props for section, props in FB if section == "SERVICE"]
+    parsers_file = _one(service, "parsers_file")
+    assert parsers_file == "/fluent-bit/etc/parsers.conf"
+    parsers = _classic_sections((ct.REPO / "fluent-bit" / "parsers.conf").read_text())
+    defined = {_one(props, "name") for section, props in parsers if section == "PARSER"}
+    for props in _fb("FILTER", "parser"):
+        assert _one(props, "parser") in defined
+        assert _one(props, "reserve_data") == "On"
+
+
+def test_fluent_bit_raw_copy_to_the_lab_bucket(services, lab):
+    env = services["fluent-bit"]["environment"]
+    (s3,) = _fb("OUTPUT", "s3")
+    assert _one(s3, "match") == "raw.logs"
+    assert ct.resolve(_one(s3, "bucket"), env) == lab["buckets"][0]
+    assert ct.resolve(_one(s3, "endpoint"), env) == f"http://s3proxy:{lab['services']['s3']['port']}"
+    key = _sample_dates(ct.resolve(_one(s3, "s3_key_format"), env))
+    assert key.startswith("/raw/web_logs/2026/01/21/10/")
+    # PutObject mode needs $UUID in the key for the suffix to be honoured.
+    assert _one(s3, "use_put_object") == "On" and "$UUID" in key and key.endswith(".jsonl")
+
+
+def test_fluent_bit_processed_copy_to_a_web_logs_index(services, lab, template_patterns):
+    env = services["fluent-bit"]["environment"]
+    (out,) = _fb("OUTPUT", "opensearch")
+    assert _one(out, "match") == "processed.logs"
+    index = _one(out, "index")
+    assert index == "web_logs-efk" and any(fnmatch.fnmatch(index, p) for p in template_patterns)
+    assert _one(out, "suppress_type_name") == "On"
+    assert ct.resolve(_one(out, "host"), env) == "opensearch" and "opensearch" in services
+    assert ct.resolve(_one(out, "port"), env) == str(lab["services"]["opensearch"]["port"])
+    assert ct.resolve(_one(out, "tls"), env) == "Off"
+    assert ct.resolve(_one(out, "http_user"), env) == ""   # empty = unset for Fluent Bit
+
+
+def test_fluent_bit_health_endpoint_and_mounts(services):
+    fluent_bit = services["fluent-bit"]
+    (service,) = [props for section, props in FB if section == "SERVICE"]
+    assert _one(service, "http_server") == "On" and _one(service, "health_check") == "On"
+    test = " ".join(fluent_bit["healthcheck"]["test"])
+    assert f":{_one(service, 'http_port')}/api/v1/health" in test
+    # The healthcheck's HTTP client is the one the Dockerfile adds to the distroless image.
+    assert fluent_bit["healthcheck"]["test"][1] in (ct.REPO / "fluent-bit" / "Dockerfile").read_text()
+    config = fluent_bit["command"][fluent_bit["command"].index("-c") + 1]
+    assert _mount_source(fluent_bit, config) == ct.REPO / "fluent-bit" / "fluent-bit.conf"
+    assert _mount_source(fluent_bit, _one(service, "parsers_file")) == ct.REPO / "fluent-bit" / "parsers.conf"
+    (s3,) = _fb("OUTPUT", "s3")
+    store = _one(s3, "store_dir")
+    assert any(m["type"] == "volume" and store.startswith(m["target"]) for m in fluent_bit["volumes"])
+
+
+# --- the index template ----------------------------------------------------------------------------------
+
+
+def test_web_logs_template_mapping(template_patterns):
+    template = json.loads(TEMPLATE.read_text())
+    assert template_patterns == ["web_logs*"]
+    props = template["template"]["mappings"]["properties"]
+    assert props["timestamp"]["type"] == "date"
+    assert props["ip"]["type"] == "ip"
+    assert props["status_code"]["type"] == "integer"
+    assert props["method"]["type"] == "keyword"
+    assert props["url"]["type"] == "keyword" and props["url"]["fields"]["text"]["type"] == "text"
+    assert props["user_agent"]["type"] == "text"
+    assert props["run_id"]["type"] == "keyword"
+    assert props["seq"]["type"] == "long"
+    # One node: replicas would keep every index yellow.
+    assert template["template"]["settings"]["number_of_replicas"] == 0
