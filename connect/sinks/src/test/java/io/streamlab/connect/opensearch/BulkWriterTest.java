@@ -1,0 +1,116 @@
+package io.streamlab.connect.opensearch;
+
+import static io.streamlab.connect.common.Records.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlab.connect.common.ErrantRecords;
+import io.streamlab.connect.common.FakeSinkTaskContext;
+import io.streamlab.connect.common.JsonValues;
+import io.streamlab.connect.common.Template;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.junit.jupiter.api.Test;
+
+class BulkWriterTest {
+    /** Plays back scripted answers and keeps the bodies it was sent. */
+    private static final class ScriptedTransport implements BulkTransport {
+        final Deque<Object> answers = new ArrayDeque<>();
+        final List<String> bodies = new ArrayList<>();
+
+        ScriptedTransport answer(int status, String body) {
+            answers.add(new HttpResult(status, body.getBytes(StandardCharsets.UTF_8)));
+            return this;
+        }
+
+        ScriptedTransport refuse() {
+            answers.add(new ConnectException("Connection refused"));
+            return this;
+        }
+
+        @Override
+        public HttpResult bulk(byte[] ndjson) throws IOException {
+            bodies.add(new String(ndjson, StandardCharsets.UTF_8));
+            Object answer = answers.isEmpty() ? new ConnectException("Connection refused") : answers.poll();
+            if (answer instanceof IOException e) {
+                throw e;
+            }
+            return (HttpResult) answer;
+        }
+    }
+
+    private final FakeSinkTaskContext context = new FakeSinkTaskContext(true);
+    private final List<Long> sleeps = new ArrayList<>();
+    private final List<Doc> docs = docs(3);
+
+    private static List<Doc> docs(int count) {
+        DocFactory factory = new DocFactory(Template.parse("i", "{{topic}}"), new JsonValues(), Clock.systemUTC());
+        List<Doc> docs = new ArrayList<>();
+        for (int offset = 0; offset < count; offset++) {
+            docs.add(factory.create(record("web_logs", 0, offset, Map.of("n", offset))));
+        }
+        return docs;
+    }
+
+    private static String items(int... statuses) {
+        StringBuilder out = new StringBuilder("{\"errors\":true,\"items\":[");
+        for (int i = 0; i < statuses.length; i++) {
+            out.append(i > 0 ? "," : "").append("{\"index\":{\"status\":").append(statuses[i]);
+            if (statuses[i] >= 300) {
+                out.append(",\"error\":{\"type\":\"mapper_parsing_exception\",\"reason\":\"bad field\"}");
+            }
+            out.append("}}");
+        }
+        return out.append("]}").toString();
+    }
+
+    private BulkWriter writer(BulkTransport transport) {
+        return new BulkWriter(transport, new JsonValues(), ErrantRecords.of(context), 3, 100, sleeps::add);
+    }
+
+    @Test
+    void sendsIndexActionsWithOffsetIds() {
+        ScriptedTransport transport = new ScriptedTransport().answer(200, items(201, 201, 201));
+        writer(transport).write(docs);
+        String first = transport.bodies.get(0).split("\n")[0];
+        assertEquals("{\"index\":{\"_index\":\"web_logs\",\"_id\":\"web_logs+0+0\"}}", first);
+        assertEquals(6, transport.bodies.get(0).split("\n").length);
+    }
+
+    @Test
+    void rejectedDocumentsGoToTheReporterAndBusyOnesAreRetried() {
+        ScriptedTransport transport = new ScriptedTransport()
+                .answer(200, items(201, 400, 429))
+                .answer(200, items(201));
+        writer(transport).write(docs);
+        assertEquals(List.of(docs.get(1).record()), context.reported);
+        assertEquals(2, transport.bodies.size());
+        assertTrue(transport.bodies.get(1).contains("web_logs+0+2"));
+        assertEquals(List.of(100L), sleeps);
+    }
+
+    @Test
+    void aServerThatStaysAwayEndsInARetriableExceptionAfterDoublingBackoff() {
+        ScriptedTransport transport = new ScriptedTransport().refuse().answer(503, "busy");
+        RetriableException e = assertThrows(RetriableException.class, () -> writer(transport).write(docs));
+        assertTrue(e.getMessage().contains("after 3 retries"), e.getMessage());
+        assertEquals(List.of(100L, 200L, 400L), sleeps);
+        assertEquals(4, transport.bodies.size());
+    }
+
+    @Test
+    void aRefusedRequestFailsTheTask() {
+        ScriptedTransport transport = new ScriptedTransport().answer(401, "{\"error\":\"unauthorized\"}");
+        assertThrows(org.apache.kafka.connect.errors.ConnectException.class, () -> writer(transport).write(docs));
+        assertEquals(List.of(), sleeps);
+    }
+}
