@@ -316,7 +316,7 @@ def test_fluent_bit_raw_copy_to_the_lab_bucket(services, lab):
     assert ct.resolve(_one(s3, "bucket"), env) == lab["buckets"][0]
     assert ct.resolve(_one(s3, "endpoint"), env) == f"http://s3proxy:{lab['services']['s3']['port']}"
     key = _sample_dates(ct.resolve(_one(s3, "s3_key_format"), env))
-    assert key.startswith("/raw/web_logs/2026/01/21/10/")
+    assert key.startswith("/raw-efk/web_logs/2026/01/21/10/")
     # PutObject mode needs $UUID in the key for the suffix to be honoured.
     assert _one(s3, "use_put_object") == "On" and "$UUID" in key and key.endswith(".jsonl")
 
@@ -348,6 +348,29 @@ def test_fluent_bit_health_endpoint_and_mounts(services):
     (s3,) = _fb("OUTPUT", "s3")
     store = _one(s3, "store_dir")
     assert any(m["type"] == "volume" and store.startswith(m["target"]) for m in fluent_bit["volumes"])
+
+
+# --- where `make verify` looks (streamlab/pipeline.py) ------------------------------------------------------
+
+
+def test_verify_looks_where_logstash_and_fluent_bit_write(services, template_patterns):
+    from streamlab.pipeline import PIPELINES
+
+    topic = "web_logs"
+    ls_env, fb_env = services["logstash"]["environment"], services["fluent-bit"]["environment"]
+    elk, efk = PIPELINES["elk"], PIPELINES["efk"]
+    assert (elk.container, efk.container) == ("logstash", "fluent-bit")
+    ls_prefix = _sample_dates(ct.resolve(_logstash_option(_logstash_block("s3"), "prefix"), ls_env).strip('"'))
+    assert ls_prefix.startswith(elk.s3_prefix.format(topic=topic))
+    (s3,) = _fb("OUTPUT", "s3")
+    fb_key = _sample_dates(ct.resolve(_one(s3, "s3_key_format"), fb_env)).lstrip("/")
+    assert fb_key.startswith(efk.s3_prefix.format(topic=topic))
+    ls_index = _sample_dates(_logstash_option(_logstash_block("opensearch"), "index").strip('"'))
+    (out,) = _fb("OUTPUT", "opensearch")
+    assert fnmatch.fnmatch(ls_index, elk.index_pattern.format(topic=topic))
+    assert fnmatch.fnmatch(_one(out, "index"), efk.index_pattern.format(topic=topic))
+    for pipeline in PIPELINES.values():
+        assert any(fnmatch.fnmatch(pipeline.index_pattern.format(topic=topic).rstrip("*") + "x", p) for p in template_patterns)
 
 
 # --- the index template ----------------------------------------------------------------------------------
