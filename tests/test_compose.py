@@ -198,6 +198,14 @@ def test_connect_image_builds_plugins_from_the_pom():
     assert re.fullmatch(r"maven:3\.9\.\d+-eclipse-temurin-17", maven), maven
     assert re.search(r"mvn -B -f native/pom\.xml -Dlab\.jars=/jars\b.* package", text)
     assert re.search(r"COPY --from=\S+ .*/jars/plugins/? /opt/kafka/plugins/?", text)
+    # The build context is the repo root, trimmed by .dockerignore to what the Maven stage copies:
+    # every COPY source must exist and be let through, or the build fails on a student's machine.
+    allowed = [line[1:].rstrip("/") for line in (ct.REPO / ".dockerignore").read_text().splitlines() if line.startswith("!")]
+    sources = [m.group(1) for m in re.finditer(r"^COPY\s+(?!--from)(\S+)\s+\S+", text, re.MULTILINE)]
+    assert sources
+    for source in sources:
+        assert (ct.REPO / source).exists(), source
+        assert any(source.rstrip("/") == a or source.startswith(a + "/") for a in allowed), f"{source} is excluded by .dockerignore"
 
 
 # --- every service: healthcheck, memory limit, ports, dependencies, mounts ------------------------
