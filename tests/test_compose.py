@@ -19,7 +19,8 @@ except ImportError:
     import compose_tools as ct
 
 # The services that run a JVM and so must pass JAVA_TOOL_OPTIONS through (Apple Silicon: -XX:UseSVE=0).
-JVM_SERVICES = {"kafka", "kafka-ui", "connect", "s3", "opensearch", "logstash"}
+# OpenSearch is not among them: its launcher unsets JAVA_TOOL_OPTIONS; OPENSEARCH_JAVA_OPTS carries it.
+JVM_SERVICES = {"kafka", "kafka-ui", "connect", "s3", "logstash"}
 # Built from a Dockerfile in the repo: service -> (Dockerfile, the lab.yaml service whose image is its base).
 BUILT = {
     "connect": ("connect/Dockerfile", "kafka"),
@@ -97,6 +98,7 @@ def test_env_file_pointing_at_aws_is_interpolated(composecheck, tmp_path):
     assert "PLAINTEXT://lab-host.example:9092" in services["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
     for name in JVM_SERVICES:
         assert services[name]["environment"]["JAVA_TOOL_OPTIONS"] == "-XX:UseSVE=0", name
+    assert services["opensearch"]["environment"]["OPENSEARCH_JAVA_OPTS"].split()[-1] == "-XX:UseSVE=0"
     for name, service in services.items():
         for port in service.get("ports", []):
             assert port["host_ip"] == "0.0.0.0", f"{name}: LAB_BIND was not applied"
