@@ -12,7 +12,6 @@ import hashlib
 import os
 import signal
 import sys
-import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
@@ -20,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a cl
 from rich.console import Console  # noqa: E402
 
 from streamlab.config import load_settings  # noqa: E402
-from streamlab.script_args import kafka_parser, stop_on_signals  # noqa: E402
+from streamlab.labscripts import kafka_parser, stop_on_signals  # noqa: E402
 from streamlab.scripting import err_console, run_main  # noqa: E402
 from streamlab.streamer.checkpoint import CheckpointStore  # noqa: E402
 from streamlab.streamer.delivery import KafkaDelivery  # noqa: E402

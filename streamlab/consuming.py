@@ -14,7 +14,8 @@ from typing import Any, Callable
 from kafka.errors import KafkaError
 
 from .errors import LabError
-from .kafka_io import decode_json
+from .kafka_io import decode_json, make_consumer
+from .labscripts import stop_on_signals
 
 
 @dataclass
@@ -37,8 +38,16 @@ def consume(
     on_malformed: Callable[[Any, str], None],
     max_messages: int | None = None,
     exit_when_idle_s: float | None = None,
+    decode: Callable[[bytes | None], tuple[Any, str | None]] = decode_json,
+    after_batch: Callable[[Any], None] | None = None,
+    on_idle: Callable[[float], None] | None = None,
 ) -> ConsumeSummary:
-    """Call `handle(message, value)` for each JSON message until `stop`, a limit, or idleness."""
+    """Call `handle(message, value)` for each message until `stop`, a limit, or idleness.
+
+    `decode` turns the raw value into (value, None) or (None, reason); `after_batch` runs after
+    each polled batch with the consumer (a processor flushes its output and commits there);
+    `on_idle` gets the seconds since the last message after each empty poll.
+    """
     summary = ConsumeSummary()
     idle_since = time.monotonic()
     while not stop.is_set() and (max_messages is None or summary.received < max_messages):
@@ -47,20 +56,25 @@ def consume(
             batch = consumer.poll(timeout_ms=500, max_records=room)
         except KafkaError as exc:
             raise LabError(f"consuming failed: {exc}", "is the broker still up? `streamlab status`") from None
+        idle_s = time.monotonic() - idle_since
         if batch:
             idle_since = time.monotonic()
-        elif exit_when_idle_s is not None and time.monotonic() - idle_since >= exit_when_idle_s:
+        elif exit_when_idle_s is not None and idle_s >= exit_when_idle_s:
             break
+        elif on_idle is not None:
+            on_idle(idle_s)
         for records in batch.values():
             for message in records:
                 summary.received += 1
-                if not _handle_one(message, handle, on_malformed):
+                if not _handle_one(message, handle, on_malformed, decode):
                     summary.malformed += 1
+        if batch and after_batch is not None:
+            after_batch(consumer)
     return summary
 
 
-def _handle_one(message, handle, on_malformed) -> bool:
-    value, error = decode_json(message.value)
+def _handle_one(message, handle, on_malformed, decode) -> bool:
+    value, error = decode(message.value)
     if error is None:
         try:
             handle(message, value)
@@ -71,8 +85,45 @@ def _handle_one(message, handle, on_malformed) -> bool:
     return False
 
 
+def raw_value(raw: bytes | None) -> tuple[Any, str | None]:
+    """A `decode` for processors that take any bytes: only a tombstone is malformed."""
+    return (raw, None) if raw is not None else (None, "empty message (tombstone)")
+
+
 def warn_malformed(console) -> Callable[[Any, str], None]:
     """An `on_malformed` that prints one yellow line per skipped message."""
     def report(message, reason: str) -> None:
         console.print(f"[yellow]skipped malformed message at {where(message)}: {reason}[/yellow]", highlight=False)
     return report
+
+
+def consume_topic(args, handle, console, output=None, **options) -> ConsumeSummary:
+    """Consume `args.topic` as a script's consumer arguments say (group, start, limits), then close.
+
+    With an `output` producer (a processor), each polled batch's output is flushed before the
+    input offsets are committed: a crash re-processes a batch rather than losing it.
+    Ctrl+C stops between messages, so the caller can print its summary.
+    """
+    consumer_options = {}
+    if output is not None:
+        consumer_options["enable_auto_commit"] = False
+        options["after_batch"] = flush_then_commit(output, commit=args.group is not None)
+    consumer = make_consumer(args.bootstrap_servers, args.topic, group_id=args.group,
+                             from_beginning=args.from_beginning, **consumer_options)
+    stop = stop_on_signals()
+    try:
+        return consume(consumer, handle, stop, warn_malformed(console), args.max_messages, args.exit_when_idle, **options)
+    finally:
+        consumer.close()
+
+
+def flush_then_commit(producer, commit: bool) -> Callable[[Any], None]:
+    def after_batch(consumer) -> None:
+        try:
+            producer.flush(timeout=30)
+            if commit:
+                consumer.commit()
+        except KafkaError as exc:
+            raise LabError(f"could not hand this batch on: {exc}",
+                           "nothing was committed: a restart processes the batch again") from None
+    return after_batch

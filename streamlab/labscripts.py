@@ -1,4 +1,8 @@
-"""Arguments and stop handling the lab scripts share (their errors and exit codes: `scripting.run_main`)."""
+"""What the lab scripts share: Kafka arguments, stop handling, produce-and-report.
+
+Errors and exit codes are `scripting.run_main`'s; this module adds the pieces the producers,
+consumers and processors under producers/, consumers/ and processors/ all need.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ import threading
 
 from .config import load_settings
 from .errors import LabError
+from .kafka_io import make_producer
+from .producing import produce, summary
+from .scripting import err_console
 
 EXIT_BAD_INPUT = 2
 
@@ -33,6 +40,29 @@ def kafka_parser(prog: str, description: str, topic: str) -> argparse.ArgumentPa
     parser.add_argument("--bootstrap-servers", default=load_settings().KAFKA_BOOTSTRAP, help="Kafka address")
     parser.add_argument("--topic", default=topic, help="topic")
     return parser
+
+
+def add_producer_args(parser: argparse.ArgumentParser, rate: float, what: str) -> None:
+    parser.add_argument("--rate", type=float, default=rate, help=f"{what} per second (0: as fast as possible)")
+    parser.add_argument("--count", type=int, default=None, help=f"stop after N {what} (default: until Ctrl+C)")
+    parser.add_argument("--seed", type=int, default=None, help="seed for a repeatable stream")
+    parser.add_argument("--quiet", action="store_true", help="no live display, summary only")
+
+
+def check_producer_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    if args.rate < 0 or (args.count is not None and args.count < 0):
+        parser.error("--rate and --count must not be negative")
+    return args
+
+
+def produce_and_report(args, events, key=None, rate=None, count=None, **producer_options) -> int:
+    """Send `events` to args.topic with a live display; print the delivery summary; 0 if all arrived."""
+    producer = make_producer(args.bootstrap_servers, **producer_options)
+    stats = produce(producer, args.topic, events, key=key or (lambda event: None), rate=rate, count=count,
+                    live=not getattr(args, "quiet", True))
+    producer.close()
+    err_console.print(summary(stats, args.topic), highlight=False)
+    return 0 if stats.failed == 0 and stats.delivered == stats.sent else 1
 
 
 def add_consumer_args(parser: argparse.ArgumentParser, group: str | None) -> None:

@@ -35,11 +35,6 @@ _BAD_LINES = ("GET /half-written-line HTTP/1.1", "\x16\x03\x01\x02\x00\x01\x00\x
 _ZONES = {"apache": timezone(timedelta(hours=9)), "nginx": timezone.utc, "application": timezone.utc}
 
 
-def _weighted(rng: random.Random, options):
-    values, weights = zip(*options)
-    return rng.choices(values, weights)[0]
-
-
 class TestLogGenerator:
     __test__ = False  # not a pytest test class, despite the name
 
@@ -58,8 +53,8 @@ class TestLogGenerator:
         return self.access_line(log_type, now)
 
     def access_line(self, log_type: str, now: datetime) -> str:
-        status = _weighted(self.rng, _STATUSES)
-        request = "-" if status == 408 else f"{_weighted(self.rng, _METHODS)} {self._path(log_type)} {self._protocol()}"
+        status = self.rng.choices(*zip(*_STATUSES))[0]
+        request = "-" if status == 408 else f"{self.rng.choices(*zip(*_METHODS))[0]} {self._path(log_type)} {self._protocol()}"
         size = "-" if status == 304 else str(self.rng.randint(0, 60_000) if status < 400 else self.rng.randint(150, 600))
         stamp = now.astimezone(_ZONES[log_type]).strftime("%d/%b/%Y:%H:%M:%S %z")
         line = f'{self._client_ip()} - {self._user()} [{stamp}] "{request}" {status} {size} "{self._referer()}" "{self._user_agent()}"'
@@ -70,7 +65,7 @@ class TestLogGenerator:
     def application_line(self, now: datetime) -> str:
         entry = {
             "timestamp": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "level": _weighted(self.rng, _LEVELS),
+            "level": self.rng.choices(*zip(*_LEVELS))[0],
             "logger": self.rng.choice(_LOGGERS),
             "message": self.rng.choice(_MESSAGES),
             "user_id": self.rng.randint(1, 99_999),

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""1-minute tumbling windows per log type over `app-logs`, published to `log-stats` (seed 000).
+
+    python processors/log_window_aggregator.py --from-beginning
+
+For each window and log type: event count, distinct client IPs, mean response size, by event time
+(the log line's own timestamp). A window is published once the stream's time passed its end plus
+`--lateness`, or when the input has been quiet for `--idle-close` seconds.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
+
+from rich.console import Console  # noqa: E402
+
+from streamlab.consuming import consume_topic  # noqa: E402
+from streamlab.kafka_io import make_producer  # noqa: E402
+from streamlab.labscripts import add_consumer_args, kafka_parser  # noqa: E402
+from streamlab.scripting import run_main  # noqa: E402
+from streamlab.windowing import TumblingWindows  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = kafka_parser("log_window_aggregator.py", "Windowed statistics per log type.", "app-logs")
+    parser.add_argument("--output-topic", default="log-stats", help="where window results go")
+    parser.add_argument("--window", type=int, default=60, help="window length in seconds")
+    parser.add_argument("--lateness", type=float, default=10.0, help="seconds a window waits for late events")
+    parser.add_argument("--idle-close", type=float, default=30.0, help="publish open windows after this many quiet seconds")
+    add_consumer_args(parser, group=None)
+    args = parser.parse_args(argv)
+    if args.window < 1 or args.lateness < 0:
+        parser.error("--window must be at least 1 and --lateness not negative")
+    return args
+
+
+def result_line(result: dict) -> str:
+    mean = "-" if result["avg_response_size"] is None else f"{result['avg_response_size']:,.1f} B"
+    return (f"{result['window_start']} [bold]{result['log_type']:<14}[/bold] events {result['event_count']:>6,}  "
+            f"unique IPs {result['unique_ips']:>5,}  mean size {mean}")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    console = Console(highlight=False)
+    windows = TumblingWindows(args.window, args.lateness)
+    output = make_producer(args.bootstrap_servers)
+    published = 0
+
+    def publish(results) -> None:
+        nonlocal published
+        for result in results:
+            output.send(args.output_topic, key=result["log_type"], value=result)
+            console.print(result_line(result))
+            published += 1
+
+    def close_when_quiet(idle_s: float) -> None:
+        if idle_s >= args.idle_close and windows.open_windows:
+            publish(windows.flush())
+            output.flush(timeout=30)
+
+    console.print(f"[dim]{args.window}s windows over {args.topic!r} -> {args.output_topic!r}; Ctrl+C to stop[/dim]")
+    try:
+        summary = consume_topic(args, lambda message, record: publish(windows.add(record)), console,
+                                output=output, on_idle=close_when_quiet)
+        publish(windows.flush())
+    finally:
+        output.close(timeout=10)
+    console.print(f"[dim]{summary.line(args.topic)}; published {published:,} windows to {args.output_topic!r}, "
+                  f"{windows.late_events:,} late events left out[/dim]")
+    return 0
+
+
+if __name__ == "__main__":
+    run_main(main)

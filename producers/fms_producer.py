@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Factory sensor readings to `sensor-data` every 10 s (seed 003).
+
+    python producers/fms_producer.py test                       # one round, then exit
+    python producers/fms_producer.py                            # built-in simulator, every 10 s
+    python producers/fms_producer.py --api-url http://host:9872 # the real FMS API: GET {url}/{id}/
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
+
+from kafka.errors import KafkaError  # noqa: E402
+
+from streamlab.errors import LabError  # noqa: E402
+from streamlab.fms import DEVICE_IDS, FmsSimulator, analyze, reading_from_json  # noqa: E402
+from streamlab.fms_api import ApiReader, FetchError  # noqa: E402
+from streamlab.kafka_io import make_producer  # noqa: E402
+from streamlab.labscripts import kafka_parser, stop_on_signals  # noqa: E402
+from streamlab.scripting import err_console, run_main  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = kafka_parser("fms_producer.py", "Send factory sensor readings (devices 1-5) to Kafka.", "sensor-data")
+    parser.add_argument("mode", nargs="?", choices=["run", "test"], default="run",
+                        help="'test' sends one round and exits, as in the course")
+    parser.add_argument("--api-url", default=None, help="FMS API base URL (default: the built-in simulator)")
+    parser.add_argument("--interval", type=float, default=10.0, help="seconds between rounds")
+    parser.add_argument("--devices", type=int, nargs="+", default=list(DEVICE_IDS), help="device ids to read")
+    parser.add_argument("--rounds", type=int, default=None, help="stop after N rounds (default: until Ctrl+C)")
+    parser.add_argument("--seed", type=int, default=None, help="simulator seed")
+    args = parser.parse_args(argv)
+    if args.interval <= 0:
+        parser.error("--interval must be above 0")
+    return args
+
+
+def make_reader(args):
+    if args.api_url:
+        return ApiReader(args.api_url).read
+    return FmsSimulator(seed=args.seed).read
+
+
+def one_round(reader, devices, producer, topic) -> tuple[int, int]:
+    """Read every device and send its reading; returns (sent, failed) for the round."""
+    sent = failed = 0
+    for device_id in devices:
+        try:
+            reading = reading_from_json(reader(device_id), device_id)
+        except (FetchError, ValueError) as exc:
+            err_console.print(f"[yellow]device {device_id}: skipped this round: {exc}[/yellow]", highlight=False)
+            failed += 1
+            continue
+        producer.send(topic, key=reading.device_id, value=reading.to_json())
+        sent += 1
+        status = analyze(reading).status
+        err_console.print(f"device {device_id}: sensors {list(reading.sensors.values())} "
+                          f"motors {list(reading.motors.values())} isFail={reading.is_fail} -> {status}", highlight=False)
+    producer.flush(timeout=30)
+    return sent, failed
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    reader = make_reader(args)  # a bad --api-url stops here, before connecting to Kafka
+    producer = make_producer(args.bootstrap_servers)
+    stop = stop_on_signals()
+    rounds = 1 if args.mode == "test" else args.rounds
+    source = args.api_url or "the simulator"
+    err_console.print(f"reading devices {args.devices} from {source} every {args.interval:g}s into {args.topic!r}")
+    sent = failed = done = 0
+    try:
+        while not stop.is_set() and (rounds is None or done < rounds):
+            round_sent, round_failed = one_round(reader, args.devices, producer, args.topic)
+            sent, failed, done = sent + round_sent, failed + round_failed, done + 1
+            if rounds is None or done < rounds:
+                stop.wait(args.interval)
+    except KafkaError as exc:
+        raise LabError(f"sending to {args.topic!r} failed: {exc}", "is the lab up? `make status`") from None
+    finally:
+        producer.close(timeout=10)
+    err_console.print(f"{done} round(s): sent {sent} readings to {args.topic!r}, {failed} device reads failed")
+    return 0 if sent or not failed else 1
+
+
+if __name__ == "__main__":
+    run_main(main)
