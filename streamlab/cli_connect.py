@@ -72,6 +72,10 @@ def build(lab: Lab, out) -> tuple[typer.Typer, typer.Typer]:
     def ls(prefix: str = typer.Argument("", help="key prefix, e.g. topics/web_logs/year=2026/")):
         """Objects as a table: key, size, records."""
         rows = list_objects(lab.settings, prefix)
+        if not out.is_terminal:  # piped: plain tab-separated lines, never truncated
+            for key, size, records in rows:
+                print(f"{key}\t{size}\t{records}")
+            return
         table = Table(title=f"s3://{lab.settings.S3_BUCKET}/{prefix} ({len(rows)} objects, {sum(r[2] or 0 for r in rows)} records)")
         for column in ("key", "size", "records"):
             table.add_column(column)

@@ -89,14 +89,25 @@ def test_worker_reads_hosts_and_paths_only_from_known_env_placeholders():
         assert not re.search(r"localhost|127\.0\.0\.1|kafka:|/opt/|/work/|\.lab", value), f"{key}={value} is runtime-specific"
 
 
-def test_worker_env_config_provider():
-    assert WORKER["config.providers"] == "env"
-    assert WORKER["config.providers.env.class"] == "org.apache.kafka.common.config.provider.EnvVarConfigProvider"
-    # EnvVarConfigProvider filters with Pattern.asPredicate (find): each placeholder must pass it.
-    allow = re.compile(WORKER["config.providers.env.param.allowlist.pattern"])
-    for name in WORKER_ENV_PLACEHOLDERS:
-        assert allow.search(name), f"{name} is outside the allowlist"
-    assert not allow.search("AWS_SECRET_ACCESS_KEY")
+def test_both_runtimes_render_the_worker_file_identically(services, tmp_path):
+    """docker (connect/start-worker.sh, bash) and native (Python) fill ${env:...} the same way."""
+    import subprocess
+
+    from streamlab.config import load_settings
+    from streamlab.runtime.native_services import Context, _connect_prepare, connect_env
+    from streamlab.topology import load_topology
+
+    settings = load_settings(env_file=Path("/dev/null"), environ={"LAB_HOME": str(tmp_path)})
+    ctx = Context(settings=settings, topology=load_topology(), java="java", jars=Path("/nonexistent/jars"))
+    _connect_prepare(ctx)
+    native = (tmp_path / "connect" / "worker.properties").read_text()
+    script = ["bash", str(ct.REPO / "connect" / "start-worker.sh"), "--render-only", str(ct.REPO / "connect" / "worker.properties")]
+    docker = subprocess.run(script, env=connect_env(ctx), capture_output=True, text=True, check=True).stdout
+    assert docker == native and "${env:" not in native
+    assert f"bootstrap.servers={settings.KAFKA_BOOTSTRAP}" in native.splitlines()
+    unset = subprocess.run(script, env={}, capture_output=True, text=True)
+    assert unset.returncode == 1 and "needs $CONNECT_BOOTSTRAP_SERVERS, which is not set" in unset.stderr
+    assert "start-worker.sh" in (ct.REPO / "connect" / "Dockerfile").read_text()
 
 
 def test_worker_distributed_settings_for_one_broker():

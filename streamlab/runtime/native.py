@@ -6,6 +6,7 @@ service's data. Only processes recorded in our PID files are ever stopped.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from pathlib import Path
 
@@ -24,13 +25,15 @@ from .ports import holder_of, port_open
 from .process import PidFile, rss_mb, spawn, stop
 
 
-def last_line(path: Path) -> str:
+def failure_line(path: Path) -> str:
+    """The most telling line at the end of a log: the last ERROR/exception line, else the last line."""
     try:
         with open(path, errors="replace") as log:
-            tail = deque((line.strip() for line in log if line.strip()), maxlen=1)
-        return tail[0][:300] if tail else ""
+            tail = [line.strip() for line in deque(log, maxlen=300) if line.strip()]
     except OSError:
         return ""
+    telling = [line for line in tail if re.search(r"ERROR|FATAL|Exception:|Error:", line) and not line.startswith("at ")]
+    return (telling or tail or [""])[-1][:300]
 
 
 class NativeRuntime:
@@ -101,7 +104,7 @@ class NativeRuntime:
         def died() -> str | None:
             if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
                 return None
-            return f"{service.name} exited during start: {last_line(log)} (full log: {log})"
+            return f"{service.name} exited during start: {failure_line(log)} (full log: {log})"
 
         try:
             ok = wait_for(lambda: service.healthy(ctx), service.timeout_s, f"waiting for {service.name} to be healthy", self.console, abort=died)

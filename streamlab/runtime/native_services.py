@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import subprocess
 import uuid
 import zipfile
@@ -162,15 +163,33 @@ def connect_env(ctx: Context) -> dict[str, str]:
     }
 
 
+ENV_PLACEHOLDER = re.compile(r"\$\{env:([A-Z0-9_]+)\}")
+
+
+def _connect_properties(ctx: Context) -> Path:
+    return ctx.state("connect", "worker.properties")
+
+
+def _connect_prepare(ctx: Context) -> None:
+    """Fill connect/worker.properties' ${env:NAME} fields (the worker itself does not resolve them)."""
+    values = connect_env(ctx)
+    lines = [line for line in (REPO_ROOT / "connect" / "worker.properties").read_text().splitlines() if line.strip() and not line.startswith("#")]
+    template = "\n".join(lines) + "\n"
+    unknown = sorted(set(ENV_PLACEHOLDER.findall(template)) - set(values))
+    if unknown:
+        raise LabError(f"connect/worker.properties uses {', '.join(unknown)}, which the native runtime does not set")
+    path = _connect_properties(ctx)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ENV_PLACEHOLDER.sub(lambda m: values[m.group(1)], template))
+
+
 CONNECT = NativeService(
     name="connect",
     timeout_s=120,
+    prepare=_connect_prepare,
     command=lambda ctx: ctx.java_cmd(
-        ctx.settings.JVM_HEAP,
-        "org.apache.kafka.connect.cli.ConnectDistributed",
-        str(REPO_ROOT / "connect" / "worker.properties"),
+        ctx.settings.JVM_HEAP, "org.apache.kafka.connect.cli.ConnectDistributed", str(_connect_properties(ctx))
     ),
-    env=connect_env,
     healthy=lambda ctx: requests.get(f"{ctx.settings.CONNECT_URL}/connectors", timeout=2).status_code == 200,
 )
 
