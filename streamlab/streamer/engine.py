@@ -187,7 +187,7 @@ class Streamer:
                 self.stats.sent_by_type[record.value.get("log_type")] += 1
 
     def _save_checkpoint(self) -> None:
-        positions = {name: tail.position for name, tail in self._tails.items()}
+        positions = {name: tail.checkpoint_position() for name, tail in self._tails.items()}
         self._pending = {rid for rid in self._pending if not _behind(rid, positions)}
         offsets = dict(self._held_offsets) if self._pending else dict(self._offsets)
         self.store.save(Checkpoint(positions=positions, topic_offsets=offsets))

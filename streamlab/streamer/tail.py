@@ -7,6 +7,7 @@ is named by (epoch, byte offset), which stays the same however often the streame
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 READ_CHUNK = 256 * 1024
+FINGERPRINT_BYTES = 256
 
 
 @dataclass(frozen=True)
@@ -25,13 +27,17 @@ class Position:
     epoch: int
     offset: int
     line_no: int  # lines already consumed in this epoch (the next line is line_no + 1)
+    # Hash of the first bytes already read: an inode reused by a new file after a deletion has
+    # the same (device, inode) but not the same first bytes.
+    fingerprint: str = ""
 
     def to_json(self) -> dict:
         return self.__dict__.copy()
 
     @classmethod
     def from_json(cls, data: dict) -> "Position":
-        return cls(**{name: int(data[name]) for name in ("device", "inode", "epoch", "offset", "line_no")})
+        numbers = {name: int(data[name]) for name in ("device", "inode", "epoch", "offset", "line_no")}
+        return cls(**numbers, fingerprint=str(data.get("fingerprint", "")))
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,27 @@ def count_lines(handle, limit: int) -> int:
     return count
 
 
+def fingerprint(descriptor: int, offset: int) -> str:
+    """Hash of the first min(offset, FINGERPRINT_BYTES) bytes; '' when the file is shorter now."""
+    length = min(offset, FINGERPRINT_BYTES)
+    head = os.pread(descriptor, length, 0)
+    return hashlib.sha1(head).hexdigest()[:16] if len(head) == length else ""
+
+
+def same_file(path: Path, position: Position) -> bool:
+    """Does `path` still start with the bytes this position was read from?"""
+    if not position.fingerprint:  # a checkpoint written before fingerprints: trust the inode
+        return True
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return fingerprint(descriptor, position.offset) == position.fingerprint
+    finally:
+        os.close(descriptor)
+
+
 def decode(raw: bytes) -> str:
     # Keep undecodable bytes visible (\xNN) instead of failing the line; the parser may still match.
     return raw.rstrip(b"\r").decode("utf-8", errors="backslashreplace")
@@ -101,6 +128,8 @@ class FileTail:
         self.switch_pending = False
         self._clock = clock
         self._rotated_at: float | None = None
+        self._fingerprint_key: tuple[int, int] | None = None
+        self._fingerprint = ""
         self.warnings: list[str] = []
         self._file = None
         self._partial = b""
@@ -116,15 +145,15 @@ class FileTail:
             return
         stat = self._stat_path()
         if stat is not None and file_identity(stat) == (self.position.device, self.position.inode):
-            if stat.st_size >= self.position.offset:
+            if stat.st_size >= self.position.offset and same_file(self.path, self.position):
                 self._open_at(self.path, self.position)
             else:
-                self._warn(f"{self.path} shrank while the streamer was stopped: reading it again from the start")
+                self._warn(f"{self.path} was truncated or replaced while the streamer was stopped: reading it from the start")
                 self._open_path(epoch=self.position.epoch + 1)
             return
         # The checkpointed file was rotated away: finish it under its new name first.
         rotated = find_by_identity(self.path.parent, self.position.device, self.position.inode)
-        if rotated is not None:
+        if rotated is not None and same_file(rotated, self.position):
             self._open_at(rotated, self.position)
             return
         self._warn(f"the file {self.path} was reading (inode {self.position.inode}) is gone: its unread tail is lost")
@@ -229,9 +258,15 @@ class FileTail:
         self._partial = b""
         self._open_path(epoch=self.position.epoch + 1)
 
-    @property
-    def buffered_bytes(self) -> int:
-        return len(self._partial)
+    def checkpoint_position(self) -> Position:
+        """The position with the fingerprint of the file being read, for the checkpoint."""
+        if self._file is None:
+            return self.position
+        length = min(self.position.offset, FINGERPRINT_BYTES)
+        key = (self.position.epoch, length)
+        if self._fingerprint_key != key:  # once 256 bytes are read it never changes within an epoch
+            self._fingerprint_key, self._fingerprint = key, fingerprint(self._file.fileno(), length)
+        return replace(self.position, fingerprint=self._fingerprint)
 
     def take_warnings(self) -> list[str]:
         warnings, self.warnings = self.warnings, []
