@@ -7,6 +7,7 @@ touches a student's lab data; it stops only the processes it started, by PID.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -37,8 +38,17 @@ class LabController:
 
     def __init__(self):
         self.settings = load_settings()
+        self._wipe_previous_state()
         self.runtime = NativeRuntime(self.settings, load_topology())
         self.started: list[str] = []
+
+    def _wipe_previous_state(self) -> None:
+        """Each session starts from empty topics, buckets and indices (the state of .lab-test only)."""
+        runtime = NativeRuntime(self.settings, load_topology())
+        leftovers = [s.name for s in runtime.services() if runtime.pidfile(s.name).process()]
+        if leftovers:
+            raise RuntimeError(f"a previous test session left {leftovers} running in {TEST_HOME}: run `LAB_HOME={TEST_HOME} streamlab down`")
+        shutil.rmtree(TEST_HOME, ignore_errors=True)
 
     def ensure(self, *services: str) -> None:
         missing = [s for s in services if s not in self.started]

@@ -61,10 +61,11 @@ def test_produced_events_land_in_s3_by_hour_at_most_10_per_object(connect_lab, k
     started = time.monotonic()
     produced = run_script("producers/web_log_producer.py", "--count", "1000", "--rate", "0", "--quiet")
     assert produced.returncode == 0, produced.stderr
+    in_topic = Counter(topic_values(kafka_bootstrap, topic))
+    assert sum(in_topic.values()) == 1000
     landed = wait_for_s3(connect_lab, topic, 1000, FLUSH_S + 20)
     print(f"1000 events in S3 {time.monotonic() - started:.1f}s after the producer started")
-
-    assert Counter(landed) == Counter(topic_values(kafka_bootstrap, topic))  # none lost, none doubled
+    assert Counter(landed) == in_topic  # none lost, none doubled
     objects = list_objects(connect_lab, f"topics/{topic}/")
     assert all(LAYOUT.match(key) for key, _, _ in objects), [k for k, _, _ in objects if not LAYOUT.match(k)][:3]
     assert max(records for _, _, records in objects) <= 10

@@ -35,11 +35,16 @@ public abstract class StreamlabSinkConnector extends SinkConnector {
         // Nothing runs outside the tasks.
     }
 
-    /** The ConfigDef checks, then (when those pass) {@link #checkTarget}. */
+    /**
+     * The ConfigDef checks, then (only when every field passed them) {@link #checkTarget}: the
+     * live check parses the whole config, which would throw on any field's bad value.
+     */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        checkTarget(connectorConfigs, result);
+        if (result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+            checkTarget(connectorConfigs, result);
+        }
         return result;
     }
 
