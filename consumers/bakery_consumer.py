@@ -30,7 +30,7 @@ def order_line(order: dict, total: float, totals: BakeryTotals) -> str:
 
 
 def totals_table(totals: BakeryTotals) -> Table:
-    table = Table(title=f"{totals.orders:,} orders, revenue {totals.revenue:,.2f}", title_justify="left")
+    table = Table(title="sales per product", title_justify="left")
     table.add_column("product")
     table.add_column("units", justify="right")
     table.add_column("revenue", justify="right")
@@ -41,7 +41,7 @@ def totals_table(totals: BakeryTotals) -> Table:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     totals = BakeryTotals()
 
     def show(message, order) -> None:
@@ -51,6 +51,8 @@ def main(argv=None) -> int:
     console.print(f"[dim]reading {args.topic!r} at {args.bootstrap_servers}; Ctrl+C for the totals[/dim]")
     summary = consume_topic(args, show, console)
     console.print(totals_table(totals))
+    console.print(f"[bold]{totals.orders:,} orders, revenue {totals.revenue:,.2f}, "
+                  f"average order {totals.average_order:.2f}[/bold]")
     console.print(f"[dim]{summary.line(args.topic)}[/dim]")
     return 0
 

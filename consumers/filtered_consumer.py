@@ -30,7 +30,7 @@ def matched_keywords(message) -> list[str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
 
     def show(message, raw: bytes) -> None:
         keywords = matched_keywords(message)

@@ -49,7 +49,7 @@ def averages_table(fleet: FleetAverages) -> Table:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     alerts = make_producer(args.bootstrap_servers)
     fleet = FleetAverages()
     sent_alerts = 0

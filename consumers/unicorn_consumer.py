@@ -35,7 +35,7 @@ def compact_line(record: dict) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
 
     def show(message, value) -> None:
         record = validate_telemetry(value)

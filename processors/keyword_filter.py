@@ -46,7 +46,7 @@ def build_filter(args) -> KeywordFilter:
 def main(argv=None) -> int:
     args = parse_args(argv)
     keyword_filter = build_filter(args)
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     output = make_producer(args.bootstrap_servers, value_serializer=None, key_serializer=None)
     copied = 0
 

@@ -43,7 +43,7 @@ def result_line(result: dict) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     windows = TumblingWindows(args.window, args.lateness)
     output = make_producer(args.bootstrap_servers)
     published = 0

@@ -110,7 +110,7 @@ def main(argv=None) -> int:
         GeneratorThread(sources, args.test_log_rate, stop, generator).start()
     err_console.print(f"streaming {len(sources)} file(s) to {args.topic!r} at {args.bootstrap_servers}; "
                       f"checkpoint {store.path}; Ctrl+C to stop")
-    reporter = StatsReporter(Console(), args.stats_interval)
+    reporter = StatsReporter(Console(soft_wrap=True), args.stats_interval)
     try:
         streamer.run(stop, reporter, exit_when_idle_s=args.exit_when_idle)
     finally:

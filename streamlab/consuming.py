@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from kafka.errors import KafkaError
+from rich.markup import escape
 
 from .errors import LabError
 from .kafka_io import decode_json, make_consumer
 from .labscripts import stop_on_signals
+
+JOIN_GRACE_S = 30.0
 
 
 @dataclass
@@ -49,7 +52,7 @@ def consume(
     `on_idle` gets the seconds since the last message after each empty poll.
     """
     summary = ConsumeSummary()
-    idle_since = time.monotonic()
+    started = idle_since = time.monotonic()
     while not stop.is_set() and (max_messages is None or summary.received < max_messages):
         room = None if max_messages is None else max_messages - summary.received
         try:
@@ -57,7 +60,7 @@ def consume(
         except KafkaError as exc:
             raise LabError(f"consuming failed: {exc}", "is the broker still up? `streamlab status`") from None
         idle_s = time.monotonic() - idle_since
-        if batch:
+        if batch or _joining(consumer, started):
             idle_since = time.monotonic()
         elif exit_when_idle_s is not None and idle_s >= exit_when_idle_s:
             break
@@ -71,6 +74,11 @@ def consume(
         if batch and after_batch is not None:
             after_batch(consumer)
     return summary
+
+
+def _joining(consumer, started: float) -> bool:
+    """Still waiting for partitions (a group join can take seconds): not idle yet, for a while."""
+    return not consumer.assignment() and time.monotonic() - started < JOIN_GRACE_S
 
 
 def _handle_one(message, handle, on_malformed, decode) -> bool:
@@ -93,7 +101,8 @@ def raw_value(raw: bytes | None) -> tuple[Any, str | None]:
 def warn_malformed(console) -> Callable[[Any, str], None]:
     """An `on_malformed` that prints one yellow line per skipped message."""
     def report(message, reason: str) -> None:
-        console.print(f"[yellow]skipped malformed message at {where(message)}: {reason}[/yellow]", highlight=False)
+        console.print(f"[yellow]skipped malformed message at {escape(where(message))}: {escape(reason)}[/yellow]",
+                      highlight=False)
     return report
 
 
