@@ -1,0 +1,48 @@
+# The course's producer/consumer labs (docs/labs.md). Included by the main Makefile, which defines
+# PY (the venv's python), STAMP (the venv is installed) and ARGS (extra arguments for the script).
+
+UNICORNS ?= Shadowfax Bucephalus
+KEYWORDS ?= error,urgent
+LOG_CONFIG ?= producers/streamer.example.yaml
+
+.PHONY: bakery-produce bakery-consume unicorns unicorn-consume fms-produce fms-test fms-consume \
+        messages filter filtered-consume stream-logs generate-test-logs log-windows
+
+bakery-produce: $(STAMP) ## bakery orders to bk-orders: make bakery-produce ARGS="--rate 5 --count 50"
+	@$(PY) producers/bakery_producer.py $(ARGS)
+
+bakery-consume: $(STAMP) ## print bakery orders with running totals (Ctrl+C for the table)
+	@$(PY) consumers/bakery_consumer.py --from-beginning $(ARGS)
+
+unicorns: $(STAMP) ## one record a second per unicorn: make unicorns UNICORNS="Shadowfax Rocinante"
+	@$(PY) producers/unicorn_producer.py $(foreach name,$(UNICORNS),--name $(name)) $(ARGS)
+
+unicorn-consume: $(STAMP) ## tail wildrydes and pretty-print new telemetry
+	@$(PY) consumers/unicorn_consumer.py $(ARGS)
+
+fms-produce: $(STAMP) ## factory sensors every 10 s (simulator; ARGS="--api-url URL" for a real API)
+	@$(PY) producers/fms_producer.py $(ARGS)
+
+fms-test: $(STAMP) ## one round of factory sensor readings, then exit
+	@$(PY) producers/fms_producer.py test $(ARGS)
+
+fms-consume: $(STAMP) ## analyse sensor-data: averages, NORMAL/CRITICAL, alerts to sensor-alerts
+	@$(PY) consumers/fms_consumer.py $(ARGS)
+
+messages: $(STAMP) ## sample text messages to test-topic (the filter's input): make messages ARGS="--demo 50"
+	@$(PY) producers/message_producer.py $(if $(ARGS),$(ARGS),--demo 20)
+
+filter: $(STAMP) ## copy test-topic messages containing KEYWORDS to filtered-topic
+	@$(PY) processors/keyword_filter.py --keyword "$(KEYWORDS)" $(ARGS)
+
+filtered-consume: $(STAMP) ## print what the filter let through
+	@$(PY) consumers/filtered_consumer.py $(ARGS)
+
+generate-test-logs: $(STAMP) ## write realistic Apache/Nginx/JSON logs to the files in LOG_CONFIG, then exit
+	@$(PY) producers/log_file_streamer.py --config $(LOG_CONFIG) --generate-only --test-log-count 500 $(ARGS)
+
+stream-logs: $(STAMP) ## stream the log files in LOG_CONFIG to app-logs (ARGS="--generate-test-logs" to feed them)
+	@$(PY) producers/log_file_streamer.py --config $(LOG_CONFIG) $(ARGS)
+
+log-windows: $(STAMP) ## 1-minute windows per log type over app-logs, published to log-stats
+	@$(PY) processors/log_window_aggregator.py --from-beginning $(ARGS)
