@@ -13,7 +13,7 @@ TOPIC   ?= web_logs
 MAX     ?= 20
 
 .DEFAULT_GOAL := help
-.PHONY: help venv up down status logs topics produce consume connect-s3 doctor test bench clean distclean
+.PHONY: help venv up down status logs topics produce consume connect-s3 switch-connect switch-elk switch-efk pipeline verify doctor test bench clean distclean
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -50,6 +50,21 @@ consume: $(STAMP) ## print a topic: make consume TOPIC=web_logs MAX=20
 
 connect-s3: $(STAMP) ## register connectors/s3-sink.json: web_logs -> S3, year/month/day/hour, 10 records per object
 	@$(LAB) connect register connectors/s3-sink.json
+
+switch-connect: $(STAMP) ## fan-out with Kafka Connect: S3 sink + OpenSearch sink (both runtimes)
+	@$(LAB) switch connect
+
+switch-elk: $(STAMP) ## fan-out with Logstash: raw to S3, parsed to OpenSearch (docker runtime)
+	@$(LAB) switch elk
+
+switch-efk: $(STAMP) ## fan-out with Fluent Bit: payload lifted, raw to S3, processed to OpenSearch (docker)
+	@$(LAB) switch efk
+
+pipeline: $(STAMP) ## which fan-out pipeline is active
+	@$(LAB) pipeline
+
+verify: $(STAMP) ## send tagged events through the active pipeline; per sink: received/missing/duplicated/latency
+	@$(LAB) verify $(ARGS)
 
 doctor: $(STAMP) ## check this machine before class (Java, Maven, Docker, ports, .env)
 	@$(LAB) doctor

@@ -66,19 +66,21 @@ class S3Watcher:
         self.seen_keys: set[str] = set()
         self.progress = SinkProgress(f"s3://{lab.settings.S3_BUCKET}/{prefix}")
 
+    def keys(self) -> list[str]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        return [item["Key"] for page in paginator.paginate(Bucket=self.settings.S3_BUCKET, Prefix=self.prefix) for item in page.get("Contents", [])]
+
+    def skip_existing(self) -> None:
+        """Objects written before this run cannot hold its events: never read them."""
+        self.seen_keys.update(self.keys())
+
     def poll(self) -> None:
         now = time.time()
-        paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.settings.S3_BUCKET, Prefix=self.prefix):
-            for item in page.get("Contents", []):
-                if item["Key"] in self.seen_keys:
-                    continue
-                self.seen_keys.add(item["Key"])
-                seqs = []
-                for line in _body(self.client, self.settings.S3_BUCKET, item["Key"]).splitlines():
-                    if self.run_id.encode() in line:
-                        seqs.append(int(json.loads(line)["seq"]))
-                self.progress.record(seqs, now)
+        for key in self.keys():
+            if key not in self.seen_keys:
+                self.seen_keys.add(key)
+                lines = _body(self.client, self.settings.S3_BUCKET, key).splitlines()
+                self.progress.record([int(json.loads(line)["seq"]) for line in lines if self.run_id.encode() in line], now)
 
 
 class SearchWatcher:
@@ -116,11 +118,10 @@ def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None) -> tu
         S3Watcher(lab, pipeline.s3_prefix.format(topic=topic), run_id),
         SearchWatcher(lab, pipeline.index_pattern.format(topic=topic), run_id),
     ]
-    for watcher in watchers[:1]:
-        try:
-            watcher.poll()
-        except Exception as exc:
-            raise LabError(f"S3 is not readable at {where(lab.settings)}: {type(exc).__name__}") from None
+    try:
+        watchers[0].skip_existing()
+    except Exception as exc:  # botocore raises many kinds; all mean the same to a student
+        raise LabError(f"S3 is not readable at {where(lab.settings)}: {type(exc).__name__}") from None
     sent_at = _produce(lab, topic, run_id, count, rate)
     deadline = time.monotonic() + timeout_s
     with lab.console.status(f"waiting for {count} events in {len(watchers)} sinks of the {pipeline.name} pipeline") as status:

@@ -17,7 +17,7 @@ __all__ = ["Runtime", "ServiceStatus", "DockerRuntime", "NativeRuntime", "select
 def select_runtime(settings: Settings, topology: Topology, console: Console, announce: bool = True) -> Runtime:
     """RUNTIME=auto|docker|native; auto says which it chose and why."""
     choice = settings.RUNTIME
-    reason = "RUNTIME in .env"
+    reason = f"RUNTIME={choice}"
     if choice == "auto":
         choice, reason = ("docker", "a Docker engine answers") if engine_answers() else ("native", "no Docker engine answers")
     elif choice == "docker" and not engine_answers():
