@@ -98,8 +98,14 @@ def main(argv=None) -> int:
             return 0
     require_files(sources)
     store = CheckpointStore(args.checkpoint or default_checkpoint(sources))
-    if args.fresh:
-        store.delete()
+    with store.exclusive():  # before --fresh: never delete the checkpoint of a streamer still running
+        if args.fresh:
+            store.delete()
+        stream(args, sources, store, generator)
+    return 0
+
+
+def stream(args, sources: list[Source], store: CheckpointStore, generator: TestLogGenerator) -> None:
     settings = StreamerSettings(args.topic, args.dlq_topic, args.batch_size, args.batch_timeout,
                                 args.from_end, args.rotate_grace)
     stop = stop_on_signals()
@@ -117,7 +123,6 @@ def main(argv=None) -> int:
         stop.set()
         delivery.close()
     reporter.report(streamer.stats, title="final statistics")
-    return 0
 
 
 if __name__ == "__main__":

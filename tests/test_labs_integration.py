@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from streamlab.kafka_io import make_admin, make_producer
-from streamlab.streamer.records import split_record_id
 from streamlab.topic_tools import end_offsets, read_range
 from streamlab.topics import create
 from streamlab.unicorns import ground_distance

@@ -293,3 +293,14 @@ def test_generated_logs_contain_the_real_world_variants():
     assert any(r["status_code"] == 304 and r["response_size"] == 0 for r in records)
     assert any(r["path"] and not r["path"].isascii() for r in records)
     assert json.loads(generator.line("application"))["timestamp"].endswith("Z")
+
+
+def test_one_streamer_per_checkpoint(tmp_path):
+    store = CheckpointStore(tmp_path / "cp.json")
+    with store.exclusive():
+        with pytest.raises(LabError, match="another streamer") as caught:
+            with CheckpointStore(tmp_path / "cp.json").exclusive():
+                pass
+        assert caught.value.exit_code == 2
+    with store.exclusive():  # released again
+        pass

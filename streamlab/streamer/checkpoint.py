@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks, one streamer per checkpoint is up to the user
+    fcntl = None
 
 from ..errors import LabError
 from .tail import Position
@@ -73,11 +80,27 @@ class CheckpointStore:
 
     def _sync_directory(self) -> None:
         # The rename is only durable once the directory entry is on disk too.
-        descriptor = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            descriptor = os.open(self.path.parent, os.O_RDONLY)
+        except OSError:  # Windows cannot open a directory; its rename is durable on its own
+            return
         try:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold a lock beside the checkpoint: two streamers on one checkpoint would send lines twice."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "w") as handle:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise LabError(f"another streamer is already using {self.path}",
+                                   "stop it first, or pass --checkpoint to run a separate one", exit_code=2) from None
+            yield
 
     def delete(self) -> None:
         self.path.unlink(missing_ok=True)

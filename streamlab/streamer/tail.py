@@ -81,10 +81,16 @@ def count_lines(handle, limit: int) -> int:
     return count
 
 
-def fingerprint(descriptor: int, offset: int) -> str:
-    """Hash of the first min(offset, FINGERPRINT_BYTES) bytes; '' when the file is shorter now."""
+def fingerprint(handle, offset: int) -> str:
+    """Hash of the first min(offset, FINGERPRINT_BYTES) bytes; '' when the file is shorter now.
+
+    Leaves the handle where it was, so it can be the handle being tailed.
+    """
     length = min(offset, FINGERPRINT_BYTES)
-    head = os.pread(descriptor, length, 0)
+    where = handle.tell()
+    handle.seek(0)
+    head = handle.read(length)
+    handle.seek(where)
     return hashlib.sha1(head).hexdigest()[:16] if len(head) == length else ""
 
 
@@ -93,13 +99,10 @@ def same_file(path: Path, position: Position) -> bool:
     if not position.fingerprint:  # a checkpoint written before fingerprints: trust the inode
         return True
     try:
-        descriptor = os.open(path, os.O_RDONLY)
+        with open(path, "rb") as handle:
+            return fingerprint(handle, position.offset) == position.fingerprint
     except OSError:
         return False
-    try:
-        return fingerprint(descriptor, position.offset) == position.fingerprint
-    finally:
-        os.close(descriptor)
 
 
 def decode(raw: bytes) -> str:
@@ -265,7 +268,7 @@ class FileTail:
         length = min(self.position.offset, FINGERPRINT_BYTES)
         key = (self.position.epoch, length)
         if self._fingerprint_key != key:  # once 256 bytes are read it never changes within an epoch
-            self._fingerprint_key, self._fingerprint = key, fingerprint(self._file.fileno(), length)
+            self._fingerprint_key, self._fingerprint = key, fingerprint(self._file, length)
         return replace(self.position, fingerprint=self._fingerprint)
 
     def take_warnings(self) -> list[str]:
