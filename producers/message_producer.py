@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
+from streamlab.kafka_io import TextKey  # noqa: E402
 from streamlab.labscripts import kafka_parser, produce_and_report  # noqa: E402
 from streamlab.scripting import err_console, run_main  # noqa: E402
 
@@ -48,7 +49,7 @@ def messages(args):
 def main(argv=None) -> int:
     args = parse_args(argv)
     rate = args.rate if args.demo is not None else None
-    return produce_and_report(args, messages(args), rate=rate, value_serializer=str.encode)
+    return produce_and_report(args, messages(args), rate=rate, value_serializer=TextKey())  # UTF-8 text values
 
 
 if __name__ == "__main__":
