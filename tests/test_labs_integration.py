@@ -231,7 +231,8 @@ def test_one_unicorn_producer_with_two_names_sends_each_once_a_second(kafka_boot
     for values in by_name.values():
         values.sort(key=_status_seconds)
         gaps = [_status_seconds(b) - _status_seconds(a) for a, b in zip(values, values[1:])]
-        assert all(0.7 <= gap <= 1.3 for gap in gaps), gaps
+        # The producer keeps a schedule, so a late record (a busy machine) is followed by an early one.
+        assert 0.85 <= sum(gaps) / len(gaps) <= 1.15 and all(0.4 <= gap <= 1.6 for gap in gaps), gaps
         assert all(ground_distance(a, b) == pytest.approx(b["Distance"], abs=1.5) for a, b in zip(values, values[1:]))
 
 
