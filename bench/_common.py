@@ -27,3 +27,26 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 settings = load_settings()
+
+
+def sink_latency(sink: str, default_count: int) -> None:
+    """Produce a steady stream through the connect fan-out; print produce->visible p50/p99 for one sink."""
+    import argparse
+
+    from streamlab.lab import Lab
+    from streamlab.pipeline import switch
+    from streamlab.verify import run
+
+    parser = argparse.ArgumentParser(description=f"produce -> visible in {sink}, p50/p99, at a steady rate")
+    parser.add_argument("--rate", type=float, default=1000.0, help="events per second (default: %(default)s)")
+    parser.add_argument("--count", type=int, default=default_count)
+    args = parser.parse_args()
+    lab = Lab()
+    switch(lab, "connect")
+    print(machine_line())
+    _, reports = run(lab, args.count, args.rate)
+    for report in reports:
+        if report["sink"].startswith(sink):
+            print(f"{report['sink']}: {args.count:,} events at {args.rate:,.0f}/s -> received {report['received']:,}, "
+                  f"missing {report['missing']}, duplicated {report['duplicated']}, "
+                  f"p50 {report['p50']:.2f}s, p99 {report['p99']:.2f}s")

@@ -21,6 +21,7 @@ class Pipeline:
     about: str
     s3_prefix: str  # under the bucket, followed by the topic's folders
     index_pattern: str  # the OpenSearch indices it writes
+    hour_folder: str  # strftime of the UTC date/hour folders under s3_prefix
     container: str | None = None  # docker service (elk / efk)
     connectors: tuple[Path, ...] = ()
 
@@ -28,9 +29,9 @@ class Pipeline:
 CONNECT_FILES = (REPO_ROOT / "connectors" / "s3-sink.json", REPO_ROOT / "connectors" / "opensearch-sink.json")
 
 PIPELINES = {
-    "connect": Pipeline("connect", "Kafka Connect: S3 sink + OpenSearch sink", "topics/{topic}/", "{topic}-connect*", connectors=CONNECT_FILES),
-    "elk": Pipeline("elk", "Logstash: raw to S3, parsed to OpenSearch", "raw/{topic}/", "{topic}-elk-*", container="logstash"),
-    "efk": Pipeline("efk", "Fluent Bit: payload lifted, raw to S3, processed to OpenSearch", "raw-efk/{topic}/", "{topic}-efk*", container="fluent-bit"),
+    "connect": Pipeline("connect", "Kafka Connect: S3 sink + OpenSearch sink", "topics/{topic}/", "{topic}-connect*", "year=%Y/month=%m/day=%d/hour=%H/", connectors=CONNECT_FILES),
+    "elk": Pipeline("elk", "Logstash: raw to S3, parsed to OpenSearch", "raw/{topic}/", "{topic}-elk-*", "%Y/%m/%d/%H/", container="logstash"),
+    "efk": Pipeline("efk", "Fluent Bit: payload lifted, raw to S3, processed to OpenSearch", "raw-efk/{topic}/", "{topic}-efk*", "%Y/%m/%d/%H/", container="fluent-bit"),
 }
 
 

@@ -51,6 +51,22 @@ class OpenSearch:
             raise LabError(f"OpenSearch search on {index} failed: {response.text[:200]}")
         return [hit["_source"] for hit in response.json()["hits"]["hits"]]
 
+    def scan(self, index: str, query: dict, source: list[str] | None = None, page: int = 5000) -> list[dict]:
+        """Every matching document's _source, past the 10,000-hit window (scroll API)."""
+        body: dict = {"query": query, "size": page, "sort": ["_doc"]}
+        if source is not None:
+            body["_source"] = source
+        response = self._call("POST", f"/{index}/_search?scroll=1m&ignore_unavailable=true", json=body)
+        if response.status_code == 404:
+            return []
+        docs, result = [], response.json()
+        while hits := result.get("hits", {}).get("hits", []):
+            docs.extend(hit["_source"] for hit in hits)
+            result = self._call("POST", "/_search/scroll", json={"scroll": "1m", "scroll_id": result["_scroll_id"]}).json()
+        if "_scroll_id" in result:
+            self._call("DELETE", "/_search/scroll", json={"scroll_id": result["_scroll_id"]})
+        return docs
+
     def refresh(self, index: str) -> None:
         self._call("POST", f"/{index}/_refresh?ignore_unavailable=true")
 

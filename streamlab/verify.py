@@ -11,6 +11,7 @@ import json
 import time
 import uuid
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass, field
 
 from .errors import LabError
@@ -58,17 +59,31 @@ class SinkProgress:
 
 
 class S3Watcher:
-    """Reads each new object under the pipeline's prefix once and counts this run's records."""
+    """Reads each new object in the run's hour folders once and counts this run's records."""
 
-    def __init__(self, lab: Lab, prefix: str, run_id: str):
-        self.settings, self.prefix, self.run_id = lab.settings, prefix, run_id
+    def __init__(self, lab: Lab, prefix: str, hour_folder: str, run_id: str):
+        self.settings, self.prefix, self.hour_folder, self.run_id = lab.settings, prefix, hour_folder, run_id
         self.client = s3_client(lab.settings)
         self.seen_keys: set[str] = set()
+        self.started = datetime.now(timezone.utc) - timedelta(minutes=1)
         self.progress = SinkProgress(f"s3://{lab.settings.S3_BUCKET}/{prefix}")
+
+    def folders(self) -> list[str]:
+        """The hour folders the run can have written to (listing only these keeps polls cheap)."""
+        hour, now, folders = self.started.replace(minute=0, second=0, microsecond=0), datetime.now(timezone.utc), []
+        while hour <= now:
+            folders.append(self.prefix + hour.strftime(self.hour_folder))
+            hour += timedelta(hours=1)
+        return folders
 
     def keys(self) -> list[str]:
         paginator = self.client.get_paginator("list_objects_v2")
-        return [item["Key"] for page in paginator.paginate(Bucket=self.settings.S3_BUCKET, Prefix=self.prefix) for item in page.get("Contents", [])]
+        return [
+            item["Key"]
+            for folder in self.folders()
+            for page in paginator.paginate(Bucket=self.settings.S3_BUCKET, Prefix=folder)
+            for item in page.get("Contents", [])
+        ]
 
     def skip_existing(self) -> None:
         """Objects written before this run cannot hold its events: never read them."""
@@ -84,15 +99,23 @@ class S3Watcher:
 
 
 class SearchWatcher:
-    """Counts this run's documents in the pipeline's indices (all copies, so duplicates show)."""
+    """Finds this run's documents in the pipeline's indices; the final poll counts every copy."""
 
     def __init__(self, lab: Lab, index: str, run_id: str):
         self.search, self.index, self.run_id = OpenSearch(lab.settings), index, run_id
         self.progress = SinkProgress(f"opensearch {index}")
 
-    def poll(self) -> None:
-        hits = self.search.search(self.index, {"term": {"run_id": self.run_id}}, source=["seq"])
-        self.progress.record([int(h["seq"]) for h in hits], time.time(), replace=True)
+    def poll(self, final: bool = False) -> None:
+        """While waiting, only documents from the lowest unseen seq on; `final` re-reads them all."""
+        query: dict = {"bool": {"filter": [{"term": {"run_id": self.run_id}}]}}
+        if not final:
+            lowest_unseen = next((s for s in range(len(self.progress.copies) + 1) if not self.progress.copies[s]), 0)
+            query["bool"]["filter"].append({"range": {"seq": {"gte": lowest_unseen}}})
+        seqs = [int(doc["seq"]) for doc in self.search.scan(self.index, query, source=["seq"])]
+        if final:
+            self.progress.record(seqs, time.time(), replace=True)
+        else:
+            self.progress.record([s for s in seqs if not self.progress.copies[s]], time.time())
 
 
 def the_active_pipeline(lab: Lab) -> Pipeline:
@@ -115,7 +138,7 @@ def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None) -> tu
     run_id = uuid.uuid4().hex[:12]
     OpenSearch(lab.settings).health()  # fail early, in one line, when OpenSearch is down
     watchers = [
-        S3Watcher(lab, pipeline.s3_prefix.format(topic=topic), run_id),
+        S3Watcher(lab, pipeline.s3_prefix.format(topic=topic), pipeline.hour_folder, run_id),
         SearchWatcher(lab, pipeline.index_pattern.format(topic=topic), run_id),
     ]
     try:
@@ -133,6 +156,7 @@ def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None) -> tu
             if all(d == count for d in done):
                 break
             time.sleep(0.5)
+    watchers[1].poll(final=True)
     return pipeline, [w.progress.report(sent_at) for w in watchers]
 
 
