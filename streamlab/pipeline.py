@@ -59,21 +59,24 @@ def active(lab: Lab) -> list[str]:
     return [p.name for p in PIPELINES.values() if is_active(lab, p)]
 
 
-def _stop(lab: Lab, pipeline: Pipeline) -> bool:
-    """Stop one pipeline if it runs; True when something was stopped."""
-    if pipeline.container:
-        if lab.runtime.name != "docker" or not lab.runtime.running(pipeline.container):
-            return False
-        lab.runtime.compose("--profile", pipeline.name, "stop", pipeline.container)
-        return True
+def _stop_connectors(lab: Lab) -> bool:
+    """Delete the connect pipeline's connectors that exist; True when one did."""
     client = lab.connect()
     registered = set(client.names())
-    stopped = False
-    for name in connector_names(lab).values():
-        if name in registered:
-            client.delete(name)
-            stopped = True
-    return stopped
+    present = [name for name in connector_names(lab).values() if name in registered]
+    for name in present:
+        client.delete(name)
+    return bool(present)
+
+
+def _stop(lab: Lab, pipeline: Pipeline) -> bool:
+    """Stop one pipeline if it runs; True when something was stopped."""
+    if not pipeline.container:
+        return _stop_connectors(lab)
+    if lab.runtime.name != "docker" or not lab.runtime.running(pipeline.container):
+        return False
+    lab.runtime.compose("--profile", pipeline.name, "stop", pipeline.container)
+    return True
 
 
 def _start(lab: Lab, pipeline: Pipeline) -> None:

@@ -1,0 +1,97 @@
+"""The docker runtime's commands, checked with a stand-in `docker` CLI that records its arguments.
+
+No Docker engine runs here, so these tests check what the lab asks Compose to do (the compose file
+itself is checked by tests/test_compose.py with Compose's own loader).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from streamlab.config import load_settings
+from streamlab.errors import LabError
+from streamlab.lab import Lab
+from streamlab.pipeline import switch
+from streamlab.runtime.docker import DockerRuntime
+from streamlab.topology import load_topology
+
+FAKE_DOCKER = """#!/bin/sh
+echo "$*" >> "$DOCKER_CALLS"
+case "$*" in
+  *"ps --status running --services"*) cat "$DOCKER_RUNNING" ;;
+  *"ps --all --format json"*) echo '{"Service":"kafka","State":"running","Health":"healthy","Image":"apache/kafka:4.3.1","Publishers":[{"PublishedPort":9092}]}' ;;
+  *"compose -f"*" up "*"logstash"*) [ -n "$DOCKER_FAIL" ] && { echo "logstash unhealthy" >&2; exit 1; } ;;
+esac
+exit 0
+"""
+
+
+@pytest.fixture
+def docker_cli(tmp_path: Path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(FAKE_DOCKER)
+    (bin_dir / "docker").chmod(0o755)
+    calls, running = tmp_path / "calls", tmp_path / "running"
+    running.write_text("kafka\nconnect\nfluent-bit\n")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("DOCKER_CALLS", str(calls))
+    monkeypatch.setenv("DOCKER_RUNNING", str(running))
+    return lambda: calls.read_text().splitlines() if calls.exists() else []
+
+
+@pytest.fixture
+def runtime(tmp_path):
+    return DockerRuntime(load_settings(env_file=tmp_path / "none", environ={}), load_topology())
+
+
+def test_up_waits_for_health_and_builds(docker_cli, runtime):
+    runtime.up()
+    (call,) = docker_cli()
+    assert call.endswith("up -d --build --wait") and "docker-compose.yaml" in call
+
+
+def test_down_includes_the_fan_out_profiles(docker_cli, runtime):
+    runtime.down()
+    assert "--profile elk --profile efk down" in docker_cli()[0]
+
+
+def test_status_is_parsed_from_compose_ps(docker_cli, runtime):
+    (row,) = runtime.status()
+    assert (row.name, row.state, row.port) == ("kafka", "healthy", 9092)
+
+
+def test_containers_reach_local_services_by_their_compose_names(runtime):
+    assert runtime.address_for_containers("http://localhost:9000", "s3") == "http://s3proxy:9000"
+    assert runtime.address_for_containers("http://127.0.0.1:9200", "opensearch") == "http://opensearch:9200"
+    aws = "https://search-x.ap-northeast-2.es.amazonaws.com"
+    assert runtime.address_for_containers(aws, "opensearch") == aws
+
+
+def docker_lab(runtime) -> Lab:
+    lab = Lab()
+    lab.__dict__["runtime"] = runtime  # the docker runtime without asking for an engine
+    lab.__dict__["settings"] = runtime.settings
+    return lab
+
+
+def test_switch_elk_stops_efk_and_starts_logstash(docker_cli, runtime, monkeypatch):
+    monkeypatch.setattr("streamlab.pipeline._stop_connectors", lambda lab: False)
+    monkeypatch.setattr("streamlab.search.OpenSearch.put_template", lambda self, name: None)
+    switch(docker_lab(runtime), "elk")
+    calls = docker_cli()
+    assert any(c.endswith("--profile efk stop fluent-bit") for c in calls)
+    assert any(c.endswith("--profile elk up -d --build --wait logstash") for c in calls)
+    assert not any("stop logstash" in c for c in calls)
+
+
+def test_a_failing_switch_is_one_line(docker_cli, runtime, monkeypatch):
+    monkeypatch.setenv("DOCKER_FAIL", "1")
+    monkeypatch.setattr("streamlab.pipeline._stop_connectors", lambda lab: False)
+    monkeypatch.setattr("streamlab.search.OpenSearch.put_template", lambda self, name: None)
+    with pytest.raises(LabError, match="docker compose --profile elk up -d --build --wait logstash` failed"):
+        switch(docker_lab(runtime), "elk")
