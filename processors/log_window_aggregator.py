@@ -13,6 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
+from streamlab.bootstrap import ensure_lab_python  # noqa: E402
+
+ensure_lab_python()
+
 from rich.console import Console  # noqa: E402
 
 from streamlab.consuming import consume_topic  # noqa: E402

@@ -169,3 +169,15 @@ def test_worker_killed_mid_stream_loses_nothing(connect_lab, kafka_bootstrap, la
     duplicates = sum((got - expected).values())
     print(f"crash test: worker pid {killed} killed with SIGKILL; S3 holds {len(landed)} records, missing {missing}, duplicated {duplicates}")
     assert missing == 0
+
+
+def test_pause_resume_restart_and_list(connect_lab):
+    assert register("web_logs").returncode == 0
+    assert run_cli("connect", "pause", "s3-sink").returncode == 0
+    assert wait_for(lambda: "connector PAUSED" in run_cli("connect", "status", "s3-sink").stdout, 20, "pausing")
+    assert run_cli("connect", "resume", "s3-sink").returncode == 0
+    assert run_cli("connect", "restart", "s3-sink").returncode == 0
+    assert wait_for(lambda: "task 0 RUNNING" in run_cli("connect", "status", "s3-sink").stdout, 30, "resuming")
+    assert "s3-sink" in run_cli("connect", "list").stdout
+    missing = run_cli("connect", "status", "no-such-connector")
+    assert missing.returncode == 1 and "not found" in missing.stderr and "Traceback" not in missing.stderr

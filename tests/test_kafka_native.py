@@ -131,3 +131,23 @@ def test_runtime_auto_says_which_it_chose(tmp_path):
     env = {**os.environ, "LAB_HOME": str(tmp_path), "RUNTIME": "auto"}
     result = run_cli("down", env=env)
     assert "runtime: native (no Docker engine answers)" in result.stderr or "runtime: docker" in result.stderr
+
+
+def test_ctrl_c_flushes_and_prints_a_delivery_summary(kafka_bootstrap, fresh_topic):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    producer = subprocess.Popen(
+        [sys.executable, "producers/web_log_producer.py", "--topic", fresh_topic, "--rate", "200"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(4)
+    producer.send_signal(signal.SIGINT)
+    _, stderr = producer.communicate(timeout=30)
+    assert producer.returncode == 0, stderr
+    assert "interrupted: flushing" in stderr and "all delivered" in stderr and "Traceback" not in stderr
+    delivered = int(stderr.rsplit("delivered ", 1)[1].split()[0].replace(",", ""))
+    assert delivered > 100
+    assert len(consume_all(kafka_bootstrap, fresh_topic, delivered)) == delivered
