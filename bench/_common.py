@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,21 +31,38 @@ settings = load_settings()
 
 
 def sink_latency(sink: str, default_count: int) -> None:
-    """Produce a steady stream through the connect fan-out; print produce->visible p50/p99 for one sink."""
+    """Produce a steady stream through the connect fan-out; print produce->visible p50/p99 for one sink.
+
+    The run uses a fresh topic, so the S3 folders it watches hold only its own objects (listing a
+    folder with thousands of older objects would slow the watcher, not the sink), then points the
+    connectors back at WEB_LOGS_TOPIC.
+    """
     import argparse
 
     from streamlab.lab import Lab
     from streamlab.pipeline import switch
+    from streamlab.topics import create
     from streamlab.verify import run
 
     parser = argparse.ArgumentParser(description=f"produce -> visible in {sink}, p50/p99, at a steady rate")
     parser.add_argument("--rate", type=float, default=1000.0, help="events per second (default: %(default)s)")
     parser.add_argument("--count", type=int, default=default_count)
     args = parser.parse_args()
-    lab = Lab()
-    switch(lab, "connect")
-    print(machine_line())
-    _, reports = run(lab, args.count, args.rate)
+    original = os.environ.get("WEB_LOGS_TOPIC")
+    os.environ["WEB_LOGS_TOPIC"] = topic = f"bench_{int(time.time())}"
+    try:
+        lab = Lab()
+        admin = lab.admin()
+        create(admin, topic, partitions=3)
+        admin.close()
+        switch(lab, "connect")
+        print(machine_line())
+        _, reports = run(lab, args.count, args.rate)
+    finally:
+        os.environ.pop("WEB_LOGS_TOPIC")
+        if original is not None:
+            os.environ["WEB_LOGS_TOPIC"] = original
+        switch(Lab(), "connect")
     for report in reports:
         if report["sink"].startswith(sink):
             print(f"{report['sink']}: {args.count:,} events at {args.rate:,.0f}/s -> received {report['received']:,}, "

@@ -8,9 +8,11 @@ duplicated and p50/p99 produce-to-visible latency.
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass, field
 
@@ -45,6 +47,10 @@ class SinkProgress:
             self.copies[seq] += 1
             self.first_seen.setdefault(seq, now)
 
+    def found(self, count: int) -> int:
+        """How many of the sequence numbers 0..count-1 this sink holds."""
+        return sum(1 for seq in range(count) if self.copies[seq])
+
     def report(self, sent_at: dict[int, float]) -> dict:
         received = [s for s in sent_at if self.copies[s]]
         latencies = [self.first_seen[s] - sent_at[s] for s in received]
@@ -67,6 +73,7 @@ class S3Watcher:
         self.seen_keys: set[str] = set()
         self.started = datetime.now(timezone.utc) - timedelta(minutes=1)
         self.progress = SinkProgress(f"s3://{lab.settings.S3_BUCKET}/{prefix}")
+        self.readers = ThreadPoolExecutor(max_workers=8)  # GETs are I/O: read new objects side by side
 
     def folders(self) -> list[str]:
         """The hour folders the run can have written to (listing only these keeps polls cheap)."""
@@ -89,13 +96,21 @@ class S3Watcher:
         """Objects written before this run cannot hold its events: never read them."""
         self.seen_keys.update(self.keys())
 
+    def _seqs(self, key: str) -> list[int] | None:
+        """This run's sequence numbers in one object; None when it cannot be read yet (retried later)."""
+        try:
+            body = _body(self.client, self.settings.S3_BUCKET, key)
+            return [int(json.loads(line)["seq"]) for line in body.splitlines() if self.run_id.encode() in line]
+        except Exception:  # an object being replaced, a store under load: read it on the next poll
+            return None
+
     def poll(self) -> None:
+        new = [key for key in self.keys() if key not in self.seen_keys]
         now = time.time()
-        for key in self.keys():
-            if key not in self.seen_keys:
+        for key, seqs in zip(new, self.readers.map(self._seqs, new)):
+            if seqs is not None:
                 self.seen_keys.add(key)
-                lines = _body(self.client, self.settings.S3_BUCKET, key).splitlines()
-                self.progress.record([int(json.loads(line)["seq"]) for line in lines if self.run_id.encode() in line], now)
+                self.progress.record(seqs, now)
 
 
 class SearchWatcher:
@@ -109,7 +124,7 @@ class SearchWatcher:
         """While waiting, only documents from the lowest unseen seq on; `final` re-reads them all."""
         query: dict = {"bool": {"filter": [{"term": {"run_id": self.run_id}}]}}
         if not final:
-            lowest_unseen = next((s for s in range(len(self.progress.copies) + 1) if not self.progress.copies[s]), 0)
+            lowest_unseen = next(s for s in range(len(self.progress.copies) + 1) if not self.progress.copies[s])
             query["bool"]["filter"].append({"range": {"seq": {"gte": lowest_unseen}}})
         seqs = [int(doc["seq"]) for doc in self.search.scan(self.index, query, source=["seq"])]
         if final:
@@ -145,19 +160,33 @@ def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None) -> tu
         watchers[0].skip_existing()
     except Exception as exc:  # botocore raises many kinds; all mean the same to a student
         raise LabError(f"S3 is not readable at {where(lab.settings)}: {type(exc).__name__}") from None
-    sent_at = _produce(lab, topic, run_id, count, rate)
+    stop = threading.Event()
+    threads = [threading.Thread(target=_watch, args=(w, count, stop), daemon=True) for w in watchers]
+    for thread in threads:
+        thread.start()
+    sent_at = _produce(lab, topic, run_id, count, rate)  # the watchers look while events are sent
     deadline = time.monotonic() + timeout_s
     with lab.console.status(f"waiting for {count} events in {len(watchers)} sinks of the {pipeline.name} pipeline") as status:
-        while time.monotonic() < deadline:
-            for watcher in watchers:
-                watcher.poll()
-            done = [sum(1 for s in sent_at if w.progress.copies[s]) for w in watchers]
-            status.update(f"run {run_id}: " + ", ".join(f"{w.progress.name} {d}/{count}" for w, d in zip(watchers, done)))
-            if all(d == count for d in done):
-                break
-            time.sleep(0.5)
+        while time.monotonic() < deadline and any(t.is_alive() for t in threads):
+            status.update(f"run {run_id}: " + ", ".join(f"{w.progress.name} {w.progress.found(count)}/{count}" for w in watchers))
+            time.sleep(0.25)
+    stop.set()
+    for thread in threads:
+        thread.join()
     watchers[1].poll(final=True)
     return pipeline, [w.progress.report(sent_at) for w in watchers]
+
+
+def _watch(watcher, count: int, stop: threading.Event) -> None:
+    """Poll one sink until it holds every sequence number or `stop` is set."""
+    while not stop.is_set():
+        try:
+            watcher.poll()
+        except LabError:
+            pass  # the sink is briefly unreachable: keep looking until the deadline
+        if watcher.progress.found(count) == count:
+            return
+        stop.wait(0.25)
 
 
 def _produce(lab: Lab, topic: str, run_id: str, count: int, rate: float) -> dict[int, float]:
