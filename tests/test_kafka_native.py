@@ -151,3 +151,25 @@ def test_ctrl_c_flushes_and_prints_a_delivery_summary(kafka_bootstrap, fresh_top
     delivered = int(stderr.rsplit("delivered ", 1)[1].split()[0].replace(",", ""))
     assert delivered > 100
     assert len(consume_all(kafka_bootstrap, fresh_topic, delivered)) == delivered
+
+
+def test_missing_maven_is_one_line(tmp_path):
+    from streamlab.runtime.java import find_java
+
+    only_java = tmp_path / "bin"
+    only_java.mkdir()
+    (only_java / "java").symlink_to(find_java())
+    env = {**os.environ, "LAB_HOME": str(tmp_path / "home"), "LAB_JARS": str(tmp_path / "jars"), "PATH": str(only_java), "JAVA_HOME": ""}
+    result = run_cli("up", "kafka", env=env)
+    assert_one_clean_line(result, "Maven (mvn) was not found", "install Maven")
+
+
+def test_doctor_is_a_table_and_masks_secrets(kafka_bootstrap, tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIsecret\nOPENSEARCH_PASS=hunter2hunter2\n")
+    result = run_cli("doctor", env={**os.environ, "STREAMLAB_ENV_FILE": str(env_file)})
+    output = result.stdout + result.stderr
+    assert "wJalrXUtnFEMIsecret" not in output and "hunter2hunter2" not in output
+    assert "wJ******" in output
+    kafka_row = next(line for line in result.stdout.splitlines() if "port 9092" in line)
+    assert "the lab's own" in kafka_row and "Traceback" not in output

@@ -230,7 +230,7 @@ def _opensearch_command(ctx: Context) -> list[str]:
         "-Ediscovery.type=single-node",
         f"-Enetwork.host={ctx.settings.LAB_BIND}",
         f"-Ehttp.port={port}",
-        "-Etransport.port=9300",
+        f"-Etransport.port={ctx.topology.services['opensearch'].extra['transport_port']}",
         f"-Epath.data={ctx.state('opensearch', 'data')}",
         f"-Epath.logs={ctx.state('opensearch', 'logs')}",
         # A laptop disk that is 90 % full must not turn the lab's indices read-only.
