@@ -1,7 +1,7 @@
 """`streamlab`: the lab's command line and composition root.
 
 It wires settings (.env), the topology (lab.yaml), the runtime (docker or native), the Kafka admin,
-and later the Connect, S3 and OpenSearch clients. Every user error ends as one line and a non-zero exit.
+the Connect client, S3 and OpenSearch. Every user error ends as one line and a non-zero exit.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def status():
 @app.command()
 def logs(service: str, lines: int = typer.Option(100, "--lines", "-n", help="how many lines from the end")):
     """The last lines of one service's log."""
-    out.print(lab.runtime.log_path_or_lines(service, lines), end="", markup=False, highlight=False)
+    out.print(lab.runtime.log_tail(service, lines), end="", markup=False, highlight=False)
 
 
 @app.command()

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from .connect import _summary, render
+from .connect import summarize, render
 from .errors import LabError
 from .lab import Lab
 from .s3store import list_objects, read_object, where
@@ -29,7 +29,7 @@ def build(lab: Lab, out) -> tuple[typer.Typer, typer.Typer]:
             raise LabError(f"Kafka Connect rejected {file.name}: {len(errors)} field error(s) above", exit_code=2)
         outcome = client.put_config(connector)
         state = client.wait_running(connector.name, timeout, lab.console)
-        lab.console.print(f"connector {connector.name}: {outcome}, {_summary(state)}")
+        lab.console.print(f"connector {connector.name}: {outcome}, {summarize(state)}")
         if "S3Sink" in connector.connector_class:
             prefix = f"topics/{connector.config.get('topics', '')}/"
             lab.console.print(f"objects land in s3://{connector.config.get('aws.s3.bucket.name')}/{prefix} at {where(lab.settings)}"
@@ -43,14 +43,14 @@ def build(lab: Lab, out) -> tuple[typer.Typer, typer.Typer]:
         table.add_column("name")
         table.add_column("state")
         for name in client.names():
-            table.add_row(name, _summary(client.status(name)))
+            table.add_row(name, summarize(client.status(name)))
         out.print(table)
 
     @connect_app.command("status")
     def status(name: str):
         """Connector and task states; a failed task shows the first line of its trace."""
         state = lab.connect().status(name)
-        out.print(f"{name}: {_summary(state)}", highlight=False)
+        out.print(f"{name}: {summarize(state)}", highlight=False)
         for task in state.get("tasks", []):
             if task.get("trace"):
                 out.print(f"  task {task['id']}: {task['trace'].strip().splitlines()[0]}", highlight=False)

@@ -147,7 +147,7 @@ class ConnectClient:
         except RuntimeError as exc:
             raise LabError(str(exc)) from None
         if not ok:
-            raise LabError(f"connector {name} is not RUNNING after {timeout_s:.0f}s (state: {_summary(state)})", "see `make logs SERVICE=connect`")
+            raise LabError(f"connector {name} is not RUNNING after {timeout_s:.0f}s (state: {summarize(state)})", "see `make logs SERVICE=connect`")
         return state
 
 
@@ -165,6 +165,6 @@ def _failure(state: dict) -> str | None:
     return None
 
 
-def _summary(state: dict) -> str:
+def summarize(state: dict) -> str:
     tasks = ", ".join(f"task {t['id']} {t['state']}" for t in state.get("tasks", []))
     return f"connector {state.get('connector', {}).get('state', '?')}" + (f", {tasks}" if tasks else ", no tasks")

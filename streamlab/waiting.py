@@ -9,7 +9,9 @@ from rich.console import Console
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_fixed
 
 
-def _quietly(check: Callable[[], bool]) -> Callable[[], bool]:
+def quietly(check: Callable[[], bool]) -> Callable[[], bool]:
+    """`check` as a probe that answers False instead of raising (a starting service refuses or resets)."""
+
     def attempt() -> bool:
         try:
             return bool(check())
@@ -31,7 +33,7 @@ def wait_for(
 
     `abort` may return a reason to stop early (e.g. the process died); the reason is raised.
     """
-    attempt = _quietly(check)
+    attempt = quietly(check)
     started = time.monotonic()
     console = console or Console(stderr=True)
 

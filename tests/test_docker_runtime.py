@@ -6,7 +6,6 @@ itself is checked by tests/test_compose.py with Compose's own loader).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 

@@ -70,7 +70,7 @@ class DockerRuntime:
             rows.append(ServiceStatus(item.get("Service", "?"), state, ports[0] if ports else None, detail=item.get("Image", "")))
         return rows
 
-    def log_path_or_lines(self, service: str, lines: int) -> str:
+    def log_tail(self, service: str, lines: int) -> str:
         return self.compose("logs", "--no-color", "--tail", str(lines), service, capture=True).stdout
 
     def address_for_containers(self, url: str, service: str) -> str:

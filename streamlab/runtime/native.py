@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from functools import partial
 from pathlib import Path
 
 import psutil
@@ -16,7 +17,7 @@ from rich.console import Console
 from ..config import Settings
 from ..errors import LabError
 from ..topology import Topology
-from ..waiting import wait_for
+from ..waiting import quietly, wait_for
 from .base import ServiceStatus
 from .jars import ensure_jars
 from .java import find_java
@@ -91,13 +92,6 @@ class NativeRuntime:
         self._await_health(ctx, service, psutil.Process(pid))
         self.console.print(f"{service.name:<11} healthy on port {port} (pid {pid})")
 
-    @staticmethod
-    def _quiet_ok(service: NativeService, ctx: Context) -> bool:
-        try:
-            return bool(service.healthy(ctx))
-        except Exception:
-            return False
-
     def _await_health(self, ctx: Context, service: NativeService, proc: psutil.Process) -> None:
         log = self.log_path(service.name)
 
@@ -156,11 +150,11 @@ class NativeRuntime:
             if proc is None:
                 rows.append(ServiceStatus(service.name, "stopped", port))
                 continue
-            state = "healthy" if self._quiet_ok(service, ctx) else "starting"
+            state = "healthy" if quietly(partial(service.healthy, ctx))() else "starting"
             rows.append(ServiceStatus(service.name, state, port, proc.pid, rss_mb(proc), str(self.log_path(service.name))))
         return rows
 
-    def log_path_or_lines(self, service: str, lines: int) -> str:
+    def log_tail(self, service: str, lines: int) -> str:
         path = self.log_path(service)
         if not path.exists():
             raise LabError(f"no log for {service!r} yet", f"logs live in {path.parent}")
