@@ -17,6 +17,7 @@ from .topology import REPO_ROOT, load_topology
 
 SECRET_WORDS = ("SECRET", "PASS", "KEY", "TOKEN")
 RUNTIMES = ("auto", "docker", "native")
+PATH_KEYS = ("LAB_HOME", "LAB_JARS", "S3_DATA_DIR")
 
 
 def _defaults() -> dict[str, str]:
@@ -40,6 +41,9 @@ def _defaults() -> dict[str, str]:
         "OPENSEARCH_USER": "",
         "OPENSEARCH_PASS": "",
         "WEB_LOGS_TOPIC": "web_logs",
+        "GATEWAY_API_KEY": "",
+        "GATEWAY_MAX_BODY_BYTES": str(1024 * 1024),
+        "GATEWAY_MAX_BATCH": "500",
     }
 
 
@@ -70,6 +74,9 @@ class Settings:
     OPENSEARCH_USER: str
     OPENSEARCH_PASS: str
     WEB_LOGS_TOPIC: str
+    GATEWAY_API_KEY: str
+    GATEWAY_MAX_BODY_BYTES: str
+    GATEWAY_MAX_BATCH: str
 
     @property
     def home(self) -> Path:
@@ -101,6 +108,8 @@ def load_settings(env_file: Path | None = None, environ: dict[str, str] | None =
     if env_file.exists():
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None and k in values})
     values.update({k: v for k, v in environ.items() if k in values})
+    for path_key in PATH_KEYS:  # relative paths in .env mean "from the repository root"
+        values[path_key] = str((REPO_ROOT / values[path_key]).resolve())
     if values["RUNTIME"] not in RUNTIMES:
         raise LabError(f"RUNTIME={values['RUNTIME']!r} is not one of {', '.join(RUNTIMES)}", "fix it in .env")
     return Settings(**values)

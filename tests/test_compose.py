@@ -194,6 +194,10 @@ def test_opensearch_versions_equal_pom(project):
     assert project["services"]["dashboards"]["image"] == f"opensearchproject/opensearch-dashboards:{version}"
 
 
+def test_s3proxy_version_equals_pom(project):
+    assert project["services"]["s3"]["image"] == f"andrewgaul/s3proxy:{ct.pom_property('s3proxy.version')}"
+
+
 def test_connect_image_builds_plugins_from_the_pom():
     text = (ct.REPO / "connect/Dockerfile").read_text()
     maven = ct.dockerfile_froms(ct.REPO / "connect/Dockerfile")[0]

@@ -115,3 +115,10 @@ def test_pacer_keeps_the_rate():
     started = time.monotonic()
     unpaced.wait(10_000)
     assert time.monotonic() - started < 0.01
+
+
+def test_relative_paths_in_env_are_from_the_repository_root(tmp_path: Path):
+    from streamlab.topology import REPO_ROOT
+
+    settings = load_settings(env_file=tmp_path / "none", environ={"LAB_HOME": ".lab", "LAB_JARS": "cache/jars"})
+    assert settings.LAB_HOME == str(REPO_ROOT / ".lab") and settings.LAB_JARS == str(REPO_ROOT / "cache" / "jars")

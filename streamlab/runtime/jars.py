@@ -29,10 +29,14 @@ def inputs_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+OUTPUTS = ("kafka", "s3proxy", "opensearch", "plugins")  # what native/pom.xml fills under lab.jars
+
+
 def ensure_jars(target: Path, console: Console | None = None) -> Path:
     """Resolve into `target` once per pom change; show a live count of downloaded artifacts."""
+    target = target.resolve()  # Maven would read a relative path from native/, not from here
     stamp = target / f".resolved-{inputs_digest()}"
-    if stamp.exists():
+    if stamp.exists() and all((target / folder).is_dir() for folder in OUTPUTS):
         return target
     mvn = shutil.which("mvn")
     if not mvn:
@@ -40,6 +44,8 @@ def ensure_jars(target: Path, console: Console | None = None) -> Path:
     console = console or Console(stderr=True)
     log_path = target / "maven.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    for fixed_name in ("s3proxy", "opensearch"):  # copied under fixed names: Maven would keep a stale one
+        shutil.rmtree(target / fixed_name, ignore_errors=True)
     cmd = [mvn, "-B", "-f", str(POM), f"-Dlab.jars={target}", "package"]
     downloaded = 0
     with open(log_path, "w") as log, Progress(

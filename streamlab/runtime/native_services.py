@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import shutil
 import subprocess
 import uuid
 import zipfile
@@ -206,15 +207,20 @@ def _run_as_nobody_if_root() -> list[str]:
 
 
 def _opensearch_prepare(ctx: Context) -> None:
-    dist = _opensearch_dist(ctx)
+    """Unpack the distribution (again when the pinned zip changed); data and logs live beside it."""
+    dist, archive_path = _opensearch_dist(ctx), ctx.jars / "opensearch" / "opensearch.zip"
+    stamp = f"{archive_path.stat().st_size}-{archive_path.stat().st_mtime_ns}"
+    if (dist / ".unpacked-from").exists() and (dist / ".unpacked-from").read_text() != stamp:
+        shutil.rmtree(dist)
     if not (dist / "bin" / "opensearch").exists():
-        with zipfile.ZipFile(ctx.jars / "opensearch" / "opensearch.zip") as archive:
+        with zipfile.ZipFile(archive_path) as archive:
             archive.extractall(dist.parent / "unpack")
         (top,) = (dist.parent / "unpack").iterdir()
         top.rename(dist)
         (dist.parent / "unpack").rmdir()
         for script in (dist / "bin").iterdir():
             script.chmod(0o755)
+        (dist / ".unpacked-from").write_text(stamp)
     for sub in ("data", "logs"):
         ctx.state("opensearch", sub).mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
