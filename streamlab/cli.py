@@ -228,6 +228,14 @@ def verify(
         raise LabError(f"{lost} event(s) missing in the sinks of the {pipeline.name} pipeline")
 
 
+@app.command()
+def gateway(port: Optional[int] = typer.Option(None, "--port", help="default: lab.yaml gateway.port (8088)")):
+    """HTTP ingestion gateway (seed 004): POST /v2/{stream} puts JSON records into topic `stream`."""
+    from .gateway.server import serve
+
+    serve(lab.settings, lab.topology, port, lab.console)
+
+
 def main() -> None:
     """Console-script entry: LabError -> one red line and its exit code."""
     try:

@@ -13,6 +13,14 @@ from .lab import Lab
 from .s3store import list_objects, read_object, where
 
 
+def landing_prefix(config: dict[str, str]) -> str:
+    """The folder an S3 sink writes to: its file.name.template up to the time folders, e.g. topics/web_logs/."""
+    template = config.get("file.name.template", "topics/{{topic}}/")
+    topic = config.get("topics") or "<topic>"  # a topics.regex sink writes one folder per topic
+    head = template.replace("{{topic}}", topic).split("{{")[0]
+    return head[: head.rfind("/") + 1]
+
+
 def build(lab: Lab, out) -> tuple[typer.Typer, typer.Typer]:
     connect_app = typer.Typer(no_args_is_help=True, help="Register and manage Kafka Connect connectors.")
     s3_app = typer.Typer(no_args_is_help=True, help="Browse the S3 store the sinks write to.")
@@ -31,7 +39,7 @@ def build(lab: Lab, out) -> tuple[typer.Typer, typer.Typer]:
         state = client.wait_running(connector.name, timeout, lab.console)
         lab.console.print(f"connector {connector.name}: {outcome}, {summarize(state)}")
         if "S3Sink" in connector.connector_class:
-            prefix = f"topics/{connector.config.get('topics', '')}/"
+            prefix = landing_prefix(connector.config)
             lab.console.print(f"objects land in s3://{connector.config.get('aws.s3.bucket.name')}/{prefix} at {where(lab.settings)}"
                               + (f" (files under {lab.settings.S3_DATA_DIR}/)" if lab.settings.local_s3 else ""))
 

@@ -37,6 +37,7 @@ class Topology:
     services: dict[str, Service]
     topics: list[TopicSpec]
     buckets: list[str]
+    gateway: dict = field(default_factory=dict)  # lab.yaml `gateway:` (port, streams)
 
     def port(self, service: str) -> int:
         return self.services[service].port
@@ -74,4 +75,4 @@ def load_topology(path: Path = LAB_YAML) -> Topology:
             extra=spec,
         )
     topics = [TopicSpec(**t) for t in raw.get("topics", [])]
-    return Topology(services=services, topics=topics, buckets=list(raw.get("buckets", [])))
+    return Topology(services=services, topics=topics, buckets=list(raw.get("buckets", [])), gateway=dict(raw.get("gateway") or {}))

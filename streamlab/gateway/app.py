@@ -1,0 +1,99 @@
+"""The FastAPI app: `POST /v2/{stream}` and `GET /healthz`; dependencies are passed in, never built here."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import Callable, Optional, Protocol
+
+from fastapi import FastAPI, Path, Query, Request, Security
+from starlette.concurrency import run_in_threadpool
+
+from .auth import api_key_header, require_key
+from .config import GatewayConfig
+from .errors import install_error_handlers
+from .records import parse_records, read_limited, record_keys, require_json
+from .schemas import POST_ERRORS, REQUEST_BODY, Accepted, ErrorBody, Health, RecordPosition
+from .streams import check_name
+
+DESCRIPTION = (
+    "The course's API Gateway `POST /v2/{stream-name}` in front of Kafka: the JSON body goes into the "
+    "topic named by the path, and the answer says where each record landed once the broker acknowledged "
+    "it (acks=all). Errors are `{\"error\", \"detail\"}` JSON."
+)
+
+
+class Publisher(Protocol):
+    def publish(self, topic: str, records: list[dict], keys: list[str | None]) -> list[tuple[int, int]]: ...
+    def close(self) -> None: ...
+
+
+class Catalog(Protocol):
+    def require(self, stream: str) -> None: ...
+    def refresh(self) -> None: ...
+
+
+def create_app(config: GatewayConfig, publisher: Publisher, catalog: Catalog, bootstrap: str) -> FastAPI:
+    """The gateway app over a publisher (Kafka writes) and a catalog (which streams exist)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        await run_in_threadpool(publisher.close)  # flush what was accepted before exiting
+
+    app = FastAPI(title="streamlab HTTP ingestion gateway", version="2", description=DESCRIPTION, lifespan=lifespan)
+    install_error_handlers(app)
+    app.add_api_route("/v2/{stream}", _put_records(config, publisher, catalog), methods=["POST"],
+                      response_model=Accepted, responses=POST_ERRORS, openapi_extra=REQUEST_BODY,
+                      summary="Put one record or a batch into a stream", tags=["ingest"], operation_id="putRecords")
+    app.add_api_route("/healthz", _health(catalog, bootstrap), methods=["GET"], response_model=Health,
+                      responses={503: {"model": ErrorBody, "description": "Kafka is not reachable"}},
+                      summary="Is the gateway up and Kafka reachable", tags=["health"], operation_id="health")
+    _drop_validation_answers(app)
+    return app
+
+
+def _drop_validation_answers(app: FastAPI) -> None:
+    """FastAPI documents a 422 for every route with parameters; ours answer 400 (see errors.py)."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            spec = generate()  # caches itself in app.openapi_schema; trimmed in place
+            for operations in spec["paths"].values():
+                for operation in operations.values():
+                    operation.get("responses", {}).pop("422", None)
+            for name in ("HTTPValidationError", "ValidationError"):
+                spec.get("components", {}).get("schemas", {}).pop(name, None)
+        return app.openapi_schema
+
+    app.openapi = openapi
+
+
+def _put_records(config: GatewayConfig, publisher: Publisher, catalog: Catalog) -> Callable:
+    async def put_records(
+        request: Request,
+        stream: str = Path(description="the Kafka topic (the course's Kinesis stream name), e.g. orders"),
+        partition_key: Optional[str] = Query(None, description="a record field whose value becomes the Kafka key (same key, same partition, in order)"),
+        api_key: Optional[str] = Security(api_key_header),
+    ) -> Accepted:
+        # Cheap checks first: nothing is read or parsed for a caller that will be refused anyway.
+        require_key(config.api_key, api_key)
+        check_name(stream)
+        require_json(request.headers.get("content-type"))
+        body = await read_limited(request.headers.get("content-length"), request.stream(), config.max_body_bytes)
+        records = parse_records(body, config.max_batch)
+        keys = record_keys(records, partition_key)
+        # kafka-python blocks: run it in the thread pool so the event loop keeps serving.
+        await run_in_threadpool(catalog.require, stream)
+        positions = await run_in_threadpool(publisher.publish, stream, records, keys)
+        return Accepted(stream=stream, records=[RecordPosition(partition=p, offset=o) for p, o in positions])
+
+    return put_records
+
+
+def _health(catalog: Catalog, bootstrap: str) -> Callable:
+    async def healthz() -> Health:
+        await run_in_threadpool(catalog.refresh)  # 503 (JSON) when the broker does not answer
+        return Health(status="ok", kafka=bootstrap)
+
+    return healthz
