@@ -335,6 +335,15 @@ def test_streams_connector_covers_exactly_the_gateway_streams():
     )
 
 
+def test_register_says_where_each_sink_writes():
+    from streamlab.cli_connect import landing_prefix
+
+    streams = json.loads((REPO / "connectors" / "s3-sink-streams.json").read_text())["config"]
+    single = {**json.loads((REPO / "connectors" / "s3-sink.json").read_text())["config"], "topics": "web_logs"}
+    assert landing_prefix(streams) == "streams/<topic>/"
+    assert landing_prefix(single) == "topics/web_logs/"
+
+
 def test_gateway_port_is_not_a_lab_service_port():
     topology = load_topology()
     assert topology.gateway["port"] not in {s.port for s in topology.services.values()}
