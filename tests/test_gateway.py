@@ -382,11 +382,13 @@ def test_cli_bad_limit_is_one_line():
 
 
 def new_topics(bootstrap: str, count: int, partitions: int = 3) -> list[str]:
+    """Unique topics, returned once the broker lists them (the gateway looks them up there)."""
     names = [f"gw-{uuid.uuid4().hex[:10]}" for _ in range(count)]
     admin = make_admin(bootstrap)
     try:
         for name in names:
             create_topic(admin, name, partitions=partitions)
+        assert wait_for(lambda: set(names) <= set(admin.list_topics()), 20, "waiting for the new topics")
     finally:
         admin.close()
     return names
@@ -394,11 +396,14 @@ def new_topics(bootstrap: str, count: int, partitions: int = 3) -> list[str]:
 
 def consume_positions(bootstrap: str, *topics: str) -> dict[tuple[str, int, int], dict]:
     """Every message of the topics as (topic, partition, offset) -> value."""
-    consumer = make_consumer(bootstrap, *topics)
-    try:
-        return {(m.topic, m.partition, m.offset): value for m, value, _ in iter_json(consumer, idle_s=5)}
-    finally:
-        consumer.close()
+    positions = {}
+    for topic in topics:
+        consumer = make_consumer(bootstrap, topic)
+        try:
+            positions.update({(m.topic, m.partition, m.offset): value for m, value, _ in iter_json(consumer, idle_s=5)})
+        finally:
+            consumer.close()
+    return positions
 
 
 def records_of(body) -> list[dict]:
