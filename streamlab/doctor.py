@@ -61,17 +61,18 @@ def _docker() -> Check:
 
 
 def _ports(settings: Settings, topology: Topology) -> list[Check]:
+    ports = {name: service.port for name, service in topology.services.items() if service.port}
+    if topology.gateway.get("port"):
+        ports["gateway"] = topology.gateway["port"]
     checks = []
-    for name, service in topology.services.items():
-        if not service.port:
-            continue
+    for name, port in ports.items():
         ours = PidFile(settings.home / "run" / f"{name}.pid").process()
         if ours:
-            checks.append(Check(f"port {service.port}", OK, f"{name}: the lab's own (pid {ours.pid})"))
-        elif port_open(service.port):
-            checks.append(Check(f"port {service.port}", FAIL, f"{name}: taken by {holder_of(service.port)}"))
+            checks.append(Check(f"port {port}", OK, f"{name}: the lab's own (pid {ours.pid})"))
+        elif port_open(port):
+            checks.append(Check(f"port {port}", FAIL if name != "gateway" else WARN, f"{name}: taken by {holder_of(port)}"))
         else:
-            checks.append(Check(f"port {service.port}", OK, f"{name}: free"))
+            checks.append(Check(f"port {port}", OK, f"{name}: free"))
     return checks
 
 
