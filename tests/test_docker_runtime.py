@@ -94,3 +94,21 @@ def test_a_failing_switch_is_one_line(docker_cli, runtime, monkeypatch):
     monkeypatch.setattr("streamlab.search.OpenSearch.put_template", lambda self, name: None)
     with pytest.raises(LabError, match="docker compose --profile elk up -d --build --wait logstash` failed"):
         switch(docker_lab(runtime), "elk")
+
+
+def test_container_addresses_follow_env_targets(tmp_path):
+    from streamlab.runtime.docker import container_env
+
+    local = load_settings(env_file=tmp_path / "none", environ={})
+    assert container_env(local) == {}  # compose defaults: s3proxy and opensearch on the lab network
+    aws = load_settings(env_file=tmp_path / "none", environ={
+        "S3_ENDPOINT": "", "AWS_REGION": "ap-northeast-2",
+        "OPENSEARCH_URL": "https://search-x.ap-northeast-2.es.amazonaws.com",
+    })
+    assert container_env(aws) == {
+        "S3_ENDPOINT_DOCKER": "https://s3.ap-northeast-2.amazonaws.com",
+        "OPENSEARCH_URL_DOCKER": "https://search-x.ap-northeast-2.es.amazonaws.com",
+        "OPENSEARCH_HOST_DOCKER": "search-x.ap-northeast-2.es.amazonaws.com",
+        "OPENSEARCH_PORT_DOCKER": "443",
+        "OPENSEARCH_TLS_DOCKER": "On",
+    }

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+from urllib.parse import urlsplit
 
 from rich.console import Console
 
@@ -34,6 +36,27 @@ def engine_answers(timeout_s: float = 3.0) -> bool:
         return False
 
 
+def container_env(settings: Settings) -> dict[str, str]:
+    """The *_DOCKER addresses docker-compose.yaml reads, derived from S3_ENDPOINT / OPENSEARCH_URL.
+
+    Local services keep the compose defaults (s3proxy, opensearch on the lab network); a real AWS S3
+    (empty S3_ENDPOINT) or a remote OpenSearch URL is passed on, so `.env` names each target once.
+    """
+    env: dict[str, str] = {}
+    if not settings.S3_ENDPOINT:
+        env["S3_ENDPOINT_DOCKER"] = f"https://s3.{settings.AWS_REGION}.amazonaws.com"
+    url = urlsplit(settings.OPENSEARCH_URL)
+    if url.hostname not in ("localhost", "127.0.0.1", None):
+        tls = url.scheme == "https"
+        env.update(
+            OPENSEARCH_URL_DOCKER=settings.OPENSEARCH_URL,
+            OPENSEARCH_HOST_DOCKER=url.hostname,
+            OPENSEARCH_PORT_DOCKER=str(url.port or (443 if tls else 9200)),
+            OPENSEARCH_TLS_DOCKER="On" if tls else "Off",
+        )
+    return env
+
+
 class DockerRuntime:
     name = "docker"
 
@@ -46,7 +69,8 @@ class DockerRuntime:
         if not shutil.which("docker"):
             raise LabError("the docker CLI was not found", "install Docker, or set RUNTIME=native in .env")
         cmd = ["docker", "compose", "-f", str(COMPOSE_FILE), *args]
-        result = subprocess.run(cmd, cwd=REPO_ROOT, env=None, capture_output=capture, text=True)
+        env = {**container_env(self.settings), **os.environ}  # an explicit *_DOCKER in the environment wins
+        result = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=capture, text=True)
         if result.returncode != 0:
             detail = (result.stderr or "").strip().splitlines()[-1:] if capture else []
             raise LabError(f"`docker compose {' '.join(args)}` failed", detail[0] if detail else "see the output above")
