@@ -33,6 +33,10 @@ _connect_app, _s3_app = _build_connect(lab, out)
 app.add_typer(_connect_app, name="connect")
 app.add_typer(_s3_app, name="s3")
 
+from .cli_cluster import build as _build_cluster, status_table  # noqa: E402
+
+app.add_typer(_build_cluster(lab, out), name="cluster")
+
 
 @app.callback()
 def _root(runtime: Optional[str] = typer.Option(None, "--runtime", help="docker|native|auto (overrides RUNTIME in .env)")):
@@ -59,15 +63,7 @@ def down():
 @app.command()
 def status():
     """A table of services: state, port, PID and memory."""
-    table = Table(title=f"streamlab ({lab.runtime.name} runtime)")
-    for column in ("service", "state", "port", "pid", "memory", "detail"):
-        table.add_column(column)
-    colors = {"healthy": "green", "running": "green", "stopped": "dim", "starting": "yellow"}
-    for row in lab.runtime.status():
-        color = colors.get(row.state, "red")
-        memory = f"{row.memory_mb:.0f} MiB" if row.memory_mb else ""
-        table.add_row(row.name, f"[{color}]{row.state}[/{color}]", str(row.port or ""), str(row.pid or ""), memory, row.detail)
-    out.print(table)
+    out.print(status_table(f"streamlab ({lab.runtime.name} runtime)", lab.runtime.status()))
 
 
 @app.command()

@@ -38,6 +38,7 @@ class Topology:
     topics: list[TopicSpec]
     buckets: list[str]
     gateway: dict = field(default_factory=dict)  # lab.yaml `gateway:` (port, streams)
+    cluster: dict = field(default_factory=dict)  # lab.yaml `cluster:` (the three-broker exercise)
 
     def port(self, service: str) -> int:
         return self.services[service].port
@@ -75,4 +76,5 @@ def load_topology(path: Path = LAB_YAML) -> Topology:
             extra=spec,
         )
     topics = [TopicSpec(**t) for t in raw.get("topics", [])]
-    return Topology(services=services, topics=topics, buckets=list(raw.get("buckets", [])), gateway=dict(raw.get("gateway") or {}))
+    return Topology(services=services, topics=topics, buckets=list(raw.get("buckets", [])), gateway=dict(raw.get("gateway") or {}),
+                    cluster=dict(raw.get("cluster") or {}))

@@ -39,6 +39,7 @@ def failure_line(path: Path) -> str:
 
 class NativeRuntime:
     name = "native"
+    down_hint = "stop that process or run `make down`"  # what to do when a port is taken
 
     def __init__(self, settings: Settings, topology: Topology, console: Console | None = None):
         self.settings = settings
@@ -51,6 +52,13 @@ class NativeRuntime:
 
     def log_path(self, service: str) -> Path:
         return self.settings.home / "logs" / f"{service}.log"
+
+    def catalog(self) -> list[NativeService]:
+        """Every service this runtime knows, in start order (the cluster runtime has its own)."""
+        return ALL
+
+    def port_of(self, service: str) -> int:
+        return self.topology.port(service)
 
     def services(self, only: list[str] | None = None) -> list[NativeService]:
         """The services this configuration runs locally (real AWS S3 / OpenSearch need no local one)."""
@@ -77,20 +85,29 @@ class NativeRuntime:
             self._start(ctx, service)
 
     def _start(self, ctx: Context, service: NativeService) -> None:
-        port = self.topology.port(service.name)
+        proc, fresh = self._launch(ctx, service)
+        self._await_health(ctx, service, proc)
+        self._report_started(service, proc, fresh)
+
+    def _launch(self, ctx: Context, service: NativeService) -> tuple[psutil.Process, bool]:
+        """Spawn the service unless our PID file names a live one; (process, newly started)."""
         running = self.pidfile(service.name).process()
         if running:
-            self._await_health(ctx, service, running)
-            self.console.print(f"{service.name:<11} already running (pid {running.pid}, port {port})")
-            return
+            return running, False
+        port = self.port_of(service.name)
         if port_open(port):
-            raise LabError(f"port {port} for {service.name} is already taken by {holder_of(port)}", "stop that process or run `make down`")
+            raise LabError(f"port {port} for {service.name} is already taken by {holder_of(port)}", self.down_hint)
         service.prepare(ctx)
-        log = self.log_path(service.name)
-        pid = spawn(service.command(ctx), log, env=service.env(ctx))
+        pid = spawn(service.command(ctx), self.log_path(service.name), env=service.env(ctx))
         self.pidfile(service.name).write(pid)
-        self._await_health(ctx, service, psutil.Process(pid))
-        self.console.print(f"{service.name:<11} healthy on port {port} (pid {pid})")
+        return psutil.Process(pid), True
+
+    def _report_started(self, service: NativeService, proc: psutil.Process, fresh: bool) -> None:
+        port = self.port_of(service.name)
+        if fresh:
+            self.console.print(f"{service.name:<11} healthy on port {port} (pid {proc.pid})")
+        else:
+            self.console.print(f"{service.name:<11} already running (pid {proc.pid}, port {port})")
 
     def _await_health(self, ctx: Context, service: NativeService, proc: psutil.Process) -> None:
         log = self.log_path(service.name)
@@ -111,7 +128,7 @@ class NativeRuntime:
     def down(self) -> None:
         """Stop our processes in reverse start order; nothing running is fine."""
         stopped = 0
-        for service in reversed(ALL):
+        for service in reversed(self.catalog()):
             proc = self.pidfile(service.name).process()
             if proc is None:
                 continue
@@ -121,7 +138,7 @@ class NativeRuntime:
             self.console.print(f"{service.name:<11} stopped (pid {proc.pid})")
             stopped += 1
         if not stopped:
-            self.console.print("nothing to stop: no native lab process is running")
+            self.console.print(f"nothing to stop: no {self.name} process is running")
 
     def kill(self, service: str) -> int:
         """SIGKILL one service (crash drills); returns the PID killed."""
@@ -141,8 +158,8 @@ class NativeRuntime:
     def status(self) -> list[ServiceStatus]:
         ctx = Context(settings=self.settings, topology=self.topology, java="java", jars=Path(self.settings.LAB_JARS))
         rows = []
-        for service in ALL:
-            port = self.topology.port(service.name)
+        for service in self.catalog():
+            port = self.port_of(service.name)
             if service not in self.services():
                 rows.append(ServiceStatus(service.name, "external", port, detail="configured to use a remote service"))
                 continue

@@ -87,10 +87,18 @@ def _kafka_prepare(ctx: Context) -> None:
     props = _kafka_properties(ctx)
     props.parent.mkdir(parents=True, exist_ok=True)
     props.write_text(rendered)
-    if (log_dirs / "meta.properties").exists():
-        return
-    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    cmd = ctx.java_cmd("256m", "kafka.tools.StorageTool", "format", "--standalone", "-t", cluster_id, "-c", str(props))
+    if not (log_dirs / "meta.properties").exists():
+        format_storage(ctx, props, new_cluster_id(), "--standalone")
+
+
+def new_cluster_id() -> str:
+    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `random-uuid` prints)."""
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+
+
+def format_storage(ctx: Context, props: Path, cluster_id: str, *options: str) -> None:
+    """`kafka-storage format` for the log dirs of `props`; an unformatted dir will not start."""
+    cmd = ctx.java_cmd("256m", "kafka.tools.StorageTool", "format", *options, "-t", cluster_id, "-c", str(props))
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
         raise LabError("Kafka storage could not be formatted", (result.stdout + result.stderr).strip().splitlines()[-1])
