@@ -79,13 +79,25 @@ def ensure_topic(cluster: ClusterRuntime) -> None:
 
 
 def sample_partitions(bootstrap: str) -> dict[int, tuple[int, frozenset[int]]]:
-    """partition -> (leader, ISR) of the drill topic, as the metadata says now."""
-    admin = make_admin(bootstrap, wait_s=3)
-    try:
-        partitions, _ = topic_ops.describe(admin, TOPIC)
-        return {p.partition: (p.leader, frozenset(p.isr)) for p in partitions}
-    finally:
-        admin.close()
+    """partition -> (leader, ISR) of the drill topic, asked of the first node that answers.
+
+    One node at a time: kafka-python's admin sends to a node from the metadata, dead or not.
+    """
+    error: Exception = LabError(f"no node of {bootstrap} answers")
+    for address in bootstrap.split(","):
+        try:
+            admin = make_admin(address, wait_s=2)
+        except LabError as exc:
+            error = exc
+            continue
+        try:
+            partitions, _ = topic_ops.describe(admin, TOPIC)
+            return {p.partition: (p.leader, frozenset(p.isr)) for p in partitions}
+        except Exception as exc:  # the metadata named a node that is down; try the next address
+            error = exc
+        finally:
+            admin.close()
+    raise error
 
 
 class Monitor(threading.Thread):
