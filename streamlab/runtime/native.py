@@ -146,7 +146,12 @@ class NativeRuntime:
         if proc is None:
             raise LabError(f"{service} is not running")
         proc.kill()
-        proc.wait(10)
+        try:
+            proc.wait(10)
+        except psutil.TimeoutExpired:
+            # Started by another process (e.g. a test session): it stays a zombie until its parent reaps it.
+            if proc.status() != psutil.STATUS_ZOMBIE:
+                raise
         self.pidfile(service).path.unlink(missing_ok=True)
         return proc.pid
 

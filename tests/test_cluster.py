@@ -1,0 +1,163 @@
+"""The three-broker cluster of seed 003: rendering (unit) and the real native cluster (integration)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from kafka.errors import NotEnoughReplicasError
+
+from streamlab.cluster import ClusterRuntime, ClusterSpec, Node, broker_ids, render_properties
+from streamlab.cluster_drill import TOPIC, ensure_topic, sample_partitions
+from streamlab.config import load_settings
+from streamlab.errors import LabError
+from streamlab.kafka_io import make_producer
+from streamlab.runtime.process import stop
+from streamlab.topology import load_topology
+
+try:
+    from .conftest import run_cli
+except ImportError:
+    from conftest import run_cli
+
+
+def parse_properties(text: str) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+# --- unit: lab.yaml, voters and the rendered properties ------------------------------------------
+
+
+def test_spec_from_lab_yaml_keeps_clear_of_the_single_node_lab():
+    topology = load_topology()
+    spec = ClusterSpec.from_topology(topology)
+    assert [n.id for n in spec.nodes] == [1, 2, 3]
+    assert (spec.replication, spec.min_isr, spec.heap) == (3, 2, "384m")
+    cluster_ports = {p for n in spec.nodes for p in (n.port, n.controller_port)}
+    assert len(cluster_ports) == 6
+    lab_ports = {s.port for s in topology.services.values()} | {v for s in topology.services.values() for v in s.extra.values() if isinstance(v, int)}
+    assert not cluster_ports & lab_ports
+    assert spec.bootstrap == "localhost:19092,localhost:19093,localhost:19094"
+
+
+def test_voters_name_every_node_by_id_and_controller_port():
+    spec = ClusterSpec((Node(1, 1, 11), Node(2, 2, 12), Node(7, 3, 13)), 3, 2, "384m")
+    assert spec.voters == "1@localhost:11,2@localhost:12,7@localhost:13"
+    assert spec.node("cluster-7").port == 3 and spec.node("2").controller_port == 12
+    with pytest.raises(LabError, match="no cluster node"):
+        spec.node("9")
+
+
+def test_rendered_properties_differ_only_where_nodes_must():
+    spec = ClusterSpec.from_topology(load_topology())
+    one, two = (parse_properties(render_properties(spec, n, "127.0.0.1", f"/data/{n.id}")) for n in spec.nodes[:2])
+    assert one["node.id"] == "1" and one["controller.quorum.voters"] == spec.voters
+    assert one["listeners"] == "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19095"
+    assert one["advertised.listeners"] == "PLAINTEXT://localhost:19092"
+    assert one["log.dirs"] == "/data/1"
+    for key in ("default.replication.factor", "offsets.topic.replication.factor", "transaction.state.log.replication.factor"):
+        assert one[key] == "3", key
+    assert one["min.insync.replicas"] == one["transaction.state.log.min.isr"] == "2"
+    assert "controller.quorum.bootstrap.servers" not in one  # static voters instead
+    differs = {k for k in one if one[k] != two[k]}
+    assert differs == {"node.id", "listeners", "advertised.listeners", "log.dirs"}
+
+
+# --- integration: the real three-node cluster, started once ------------------------------------
+
+
+@pytest.fixture(scope="session")
+def cluster(lab_controller):
+    """The native cluster under .lab-test/cluster, stopped by PID at the end.
+
+    Depends on lab_controller only so that its wipe of .lab-test happens before the cluster starts.
+    """
+    runtime = ClusterRuntime(load_settings(), load_topology())
+    runtime.up()
+    try:
+        yield runtime
+    finally:
+        runtime.down()
+
+
+def await_isr(cluster: ClusterRuntime, size: int, timeout_s: float = 60) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            now = sample_partitions(cluster.spec.bootstrap)
+            if all(len(isr) == size for _, isr in now.values()):
+                return now
+        except Exception:
+            pass
+        time.sleep(1)
+    pytest.fail(f"ISR did not reach {size} replicas within {timeout_s}s")
+
+
+@pytest.mark.integration
+def test_three_brokers_in_the_metadata(cluster):
+    for node in cluster.spec.nodes:
+        assert broker_ids(f"localhost:{node.port}", wait_s=10) == {1, 2, 3}
+
+
+@pytest.mark.integration
+def test_replicated_topic_has_three_replicas_all_in_sync(cluster):
+    ensure_topic(cluster)
+    partitions = await_isr(cluster, 3)
+    assert len(partitions) == 3
+    result = run_cli("topics", "describe", TOPIC, env=_cli_env(cluster))
+    assert result.returncode == 0, result.stderr
+    assert "min.insync.replicas=2" in result.stdout
+
+
+def _cli_env(cluster: ClusterRuntime) -> dict:
+    return {**os.environ, "KAFKA_BOOTSTRAP": cluster.spec.bootstrap}
+
+
+@pytest.mark.integration
+def test_drill_loses_no_acknowledged_event(cluster):
+    result = run_cli("cluster", "drill", "--rate", "150", "--before", "3", "--down-for", "12", "--after", "3", timeout=240)
+    assert result.returncode == 0, result.stdout + result.stderr
+    table = result.stdout
+    assert "SIGKILL cluster-" in result.stderr
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in table.splitlines() if line.count("│") == 3}
+    assert rows["missing (acknowledged, not in the topic)"] == "0"
+    assert int(rows["produced (acknowledged, acks=all)"]) > 1000
+    assert rows["duplicated"] == "0"
+    assert int(rows["consumed"]) >= int(rows["produced (acknowledged, acks=all)"])
+
+
+@pytest.mark.integration
+def test_port_taken_is_one_line(cluster, tmp_path):
+    """A second cluster (another LAB_HOME) finds the ports taken: one line, no traceback."""
+    env = {**os.environ, "LAB_HOME": str(tmp_path)}
+    result = run_cli("cluster", "up", env=env)
+    assert result.returncode != 0
+    assert "port 19092 for cluster-1 is already taken" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.integration
+def test_two_nodes_down_refuses_writes_instead_of_losing_them(cluster):
+    """min ISR 2: with one replica left, acks=all is refused (NotEnoughReplicas), never acknowledged.
+
+    One node is SIGKILLed and dropped from the ISR; a second is stopped cleanly, which takes it out
+    of the ISR too (controlled shutdown), leaving one in-sync replica. Idempotence is off here: a
+    producer id needs the controller quorum, which two of three nodes down no longer has.
+    """
+    ensure_topic(cluster)
+    await_isr(cluster, 3)
+    first, second, survivor = cluster.spec.nodes
+    try:
+        cluster.kill(first.name)
+        await_isr(cluster, 2)
+        stop(cluster.pidfile(second.name).process())
+        producer = make_producer(f"localhost:{survivor.port}", enable_idempotence=False, retries=2, delivery_timeout_ms=15000)
+        try:
+            with pytest.raises(NotEnoughReplicasError):
+                producer.send(TOPIC, key="k", value={"seq": -1}).get(timeout=30)
+        finally:
+            producer.close(timeout=1)
+    finally:
+        cluster.up()  # bring both back, so the session ends with the cluster as it started
