@@ -20,7 +20,7 @@ except ImportError:
 
 # The services that run a JVM and so must pass JAVA_TOOL_OPTIONS through (Apple Silicon: -XX:UseSVE=0).
 # OpenSearch is not among them: its launcher unsets JAVA_TOOL_OPTIONS; OPENSEARCH_JAVA_OPTS carries it.
-JVM_SERVICES = {"kafka", "kafka-ui", "connect", "s3", "logstash"}
+JVM_SERVICES = {"kafka", "kafka-ui", "connect", "s3", "logstash", "kafka-1", "kafka-2", "kafka-3"}
 # Built from a Dockerfile in the repo: service -> (Dockerfile, the lab.yaml service whose image is its base).
 BUILT = {
     "connect": ("connect/Dockerfile", "kafka"),
@@ -29,6 +29,22 @@ BUILT = {
 }
 # The only bind mount that may be written: the S3 store, so students see objects as files.
 WRITABLE_BIND = ("data/s3", "/data")
+# The three-broker cluster of seed 003: its services are lab.yaml `cluster:` nodes, not lab services.
+CLUSTER_PROFILE = "cluster"
+
+
+def cluster_nodes(lab: dict) -> dict[str, dict]:
+    """lab.yaml `cluster:` as the compose services it must equal: kafka-N -> {port, image}."""
+    return {f"kafka-{n['id']}": {"port": n["port"], "image": lab["cluster"]["image"]} for n in lab["cluster"]["nodes"]}
+
+
+def lab_entry(lab: dict, name: str) -> dict:
+    """What lab.yaml pins for a compose service: a lab service, or a node of the cluster."""
+    return lab["services"].get(name) or cluster_nodes(lab)[name]
+
+
+def in_cluster_profile(service: dict) -> bool:
+    return CLUSTER_PROFILE in (service.get("profiles") or [])
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +69,9 @@ def lab() -> dict:
 def test_loads_without_env_file(project, lab):
     assert project["name"] == "streamlab"
     # All profiles are enabled by composecheck, so this is every service of the file.
-    assert set(project["services"]) == set(lab["services"]), "compose services must be lab.yaml's services"
+    cluster = {name for name, service in project["services"].items() if in_cluster_profile(service)}
+    assert set(project["services"]) - cluster == set(lab["services"]), "compose services must be lab.yaml's services"
+    assert cluster == set(cluster_nodes(lab)), "profile cluster must hold exactly lab.yaml's cluster nodes"
 
 
 AWS_ENV = """\
@@ -172,7 +190,7 @@ def test_images_are_pinned_and_equal_lab_yaml(project, lab):
             assert service["image"].rsplit(":", 1)[1] == froms[-1].rsplit(":", 1)[1], name
         else:
             assert ct.is_pinned(service["image"]), f"{name}: {service['image']} is not pinned"
-            assert service["image"] == lab["services"][name]["image"], f"{name}: image differs from lab.yaml"
+            assert service["image"] == lab_entry(lab, name)["image"], f"{name}: image differs from lab.yaml"
     for name, spec in lab["services"].items():
         if spec.get("image"):
             assert ct.is_pinned(spec["image"]), f"lab.yaml {name}: {spec['image']} is not pinned"
@@ -227,7 +245,7 @@ def test_every_service_has_a_healthcheck_and_a_memory_limit(project):
 
 def test_published_ports_equal_lab_yaml_and_bind_lab_bind(project, lab):
     for name, service in project["services"].items():
-        expected = lab["services"][name].get("port")
+        expected = lab_entry(lab, name).get("port")
         published = {(int(p["published"]), p["target"]) for p in service.get("ports", [])}
         assert published == ({(expected, expected)} if expected else set()), f"{name}: ports {published}"
         for port in service.get("ports", []):
@@ -265,7 +283,9 @@ def test_mounts_are_named_volumes_or_read_only_config(project):
 def test_profiles_keep_fan_outs_on_demand(project):
     from streamlab.runtime.docker import ON_DEMAND
 
-    profiled = {name: s.get("profiles") for name, s in project["services"].items() if s.get("profiles")}
+    cluster = {name: s["profiles"] for name, s in project["services"].items() if in_cluster_profile(s)}
+    assert all(profiles == [CLUSTER_PROFILE] for profiles in cluster.values()), cluster
+    profiled = {name: s.get("profiles") for name, s in project["services"].items() if s.get("profiles") and name not in cluster}
     assert profiled == {"logstash": ["elk"], "fluent-bit": ["efk"]}
     assert set(profiled) == set(ON_DEMAND), "streamlab/runtime/docker.py ON_DEMAND must name the profiled services"
 
@@ -363,3 +383,37 @@ def test_container_defaults_match_config_py(project):
             assert env[name] == defaults[name], f"{fan_out}: {name}"
     connect = project["services"]["connect"]["environment"]
     assert connect["CONNECT_FLUSH_INTERVAL_MS"] == defaults["CONNECT_FLUSH_INTERVAL_MS"]
+
+
+# --- the three-broker cluster (profile "cluster"): same settings as the native cluster ------------
+
+
+def test_cluster_nodes_mirror_native_cluster_properties(project, lab):
+    """kafka-1..3 and kafka/cluster.properties (rendered per node) configure the same cluster."""
+    from streamlab.cluster import ClusterSpec, render_properties
+    from streamlab.topology import load_topology
+
+    spec = ClusterSpec.from_topology(load_topology())
+    # Listener layout, storage and voter addresses necessarily differ between processes and containers.
+    differs = {"listeners", "advertised.listeners", "listener.security.protocol.map", "inter.broker.listener.name",
+               "log.dirs", "controller.quorum.voters"}
+    for node in spec.nodes:
+        env = project["services"][node.name.replace("cluster", "kafka")]["environment"]
+        props = render_properties(spec, node, "127.0.0.1", "/data")
+        compared = 0
+        for line in props.splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            key, _, value = line.partition("=")
+            if key in differs:
+                continue
+            env_name = "KAFKA_" + key.upper().replace(".", "_")
+            assert env.get(env_name) == value, f"kafka-{node.id} {key}: native {value!r}, docker {env.get(env_name)!r}"
+            compared += 1
+        assert compared >= 15
+        voters = env["KAFKA_CONTROLLER_QUORUM_VOTERS"].split(",")
+        assert [v.split("@")[0] for v in voters] == [str(n.id) for n in spec.nodes]
+        assert f"PLAINTEXT://localhost:{node.port}" in env["KAFKA_ADVERTISED_LISTENERS"]
+        assert f"-Xmx{spec.heap}" in env["KAFKA_HEAP_OPTS"]
+    ids = {project["services"][name]["environment"]["CLUSTER_ID"] for name in cluster_nodes(lab)}
+    assert len(ids) == 1, "all nodes must share one cluster id"
