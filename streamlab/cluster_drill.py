@@ -151,12 +151,7 @@ def _produce(cluster: ClusterRuntime, plan: DrillPlan, report: DrillReport, moni
     started, total = time.monotonic(), plan.before + plan.down_for + plan.after
     last_line = 0.0
     while (elapsed := time.monotonic() - started) < total:
-        if elapsed >= plan.before and not report.killed:
-            report.killed = choose_victim(cluster, plan)
-            pid = cluster.kill(report.killed)
-            cluster.console.print(f"[red]SIGKILL {report.killed}[/red] (pid {pid}) at {elapsed:.1f}s, producing goes on")
-        if elapsed >= plan.before + plan.down_for and not restart.is_alive() and not restart.done:
-            restart.start()
+        _failover_step(cluster, plan, report, restart, elapsed)
         future = producer.send(TOPIC, key=str(report.sent), value={"run": run_id, "seq": report.sent})
         future.add_callback(acked(report.sent)).add_errback(failed)
         report.sent += 1
@@ -168,6 +163,16 @@ def _produce(cluster: ClusterRuntime, plan: DrillPlan, report: DrillReport, moni
     producer.close()
     restart.finish()
     return ack_times
+
+
+def _failover_step(cluster: ClusterRuntime, plan: DrillPlan, report: DrillReport, restart: "_Restart", elapsed: float) -> None:
+    """Kill the victim once `before` has passed; start bringing it back once `down_for` has too."""
+    if elapsed >= plan.before and not report.killed:
+        report.killed = choose_victim(cluster, plan)
+        pid = cluster.kill(report.killed)
+        cluster.console.print(f"[red]SIGKILL {report.killed}[/red] (pid {pid}) at {elapsed:.1f}s, producing goes on")
+    if elapsed >= plan.before + plan.down_for and not restart.is_alive() and not restart.done:
+        restart.start()
 
 
 class _Restart(threading.Thread):
