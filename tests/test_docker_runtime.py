@@ -56,7 +56,7 @@ def test_up_waits_for_health_and_builds(docker_cli, runtime):
 
 def test_down_includes_the_fan_out_profiles(docker_cli, runtime):
     runtime.down()
-    assert "--profile elk --profile efk down" in docker_cli()[0]
+    assert "--profile elk --profile efk --profile cluster down" in docker_cli()[0]
 
 
 def test_status_is_parsed_from_compose_ps(docker_cli, runtime):

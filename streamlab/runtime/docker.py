@@ -80,7 +80,7 @@ class DockerRuntime:
         self.compose("up", "-d", "--build", "--wait", *(only or []))
 
     def down(self) -> None:
-        self.compose("--profile", "elk", "--profile", "efk", "down")
+        self.compose("--profile", "elk", "--profile", "efk", "--profile", "cluster", "down")
 
     def status(self) -> list[ServiceStatus]:
         out = self.compose("ps", "--all", "--format", "json", capture=True).stdout
