@@ -9,7 +9,6 @@ from rich.console import Console
 
 from .config import Settings, file_env, load_settings
 from .connect import ConnectClient
-from .errors import LabError
 from .kafka_io import make_admin
 from .runtime import Runtime, select_runtime
 from .s3store import ensure_buckets
@@ -54,19 +53,16 @@ class Lab:
         return make_admin(self.settings.KAFKA_BOOTSTRAP)
 
     def provision(self, only: list[str] | None = None) -> None:
-        """Create the default topics and (local store only) the buckets; both idempotent."""
-        admin = self.admin()
-        try:
-            created = ensure_defaults(admin, self.topology)
-        finally:
-            admin.close()
-        if created:
-            self.console.print(f"created topics: {', '.join(created)}")
+        """Create the default topics and (local store only) the buckets of the services just started; idempotent."""
+        if only is None or "kafka" in only:
+            admin = self.admin()
+            try:
+                created = ensure_defaults(admin, self.topology)
+            finally:
+                admin.close()
+            if created:
+                self.console.print(f"created topics: {', '.join(created)}")
         if self.settings.local_s3 and (only is None or "s3" in only):
             if made := ensure_buckets(self.settings, [self.settings.S3_BUCKET]):
                 self.console.print(f"created buckets: {', '.join(made)}")
 
-
-def require(condition: bool, message: str, hint: str = "") -> None:
-    if not condition:
-        raise LabError(message, hint, exit_code=2)

@@ -233,6 +233,11 @@ def _opensearch_prepare(ctx: Context) -> None:
         ctx.state("opensearch", sub).mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         subprocess.run(["chown", "-R", "nobody:nogroup", str(ctx.state("opensearch"))], check=True)
+        if subprocess.run([*_run_as_nobody_if_root(), "test", "-x", str(dist / "bin" / "opensearch")]).returncode != 0:
+            raise LabError(
+                f"OpenSearch refuses to run as root, and user 'nobody' cannot reach {dist}",
+                "put LAB_HOME under folders others may enter (chmod o+x on its parents), or run the lab as a normal user",
+            )
 
 
 def _opensearch_command(ctx: Context) -> list[str]:
