@@ -17,6 +17,7 @@ from rich.table import Table
 
 from . import topics as topic_ops
 from .errors import LabError
+from .consuming import where
 from .kafka_io import iter_json, make_consumer
 from .lab import Lab
 
@@ -159,13 +160,13 @@ def consume(
     try:
         for message, value, error in iter_json(consumer, max_messages, idle_s=idle):
             shown += 1
-            where = f"{message.topic}[{message.partition}]@{message.offset}"
+            at = where(message)
             if error:
-                lab.console.print(f"[yellow]{where}: {error}[/yellow]", highlight=False)
+                lab.console.print(f"[yellow]{at}: {error}[/yellow]", highlight=False)
             elif raw:
                 print(json.dumps(value, ensure_ascii=False), flush=False)
             else:
-                out.print(f"[dim]{where}[/dim]")
+                out.print(f"[dim]{at}[/dim]")
                 out.print_json(data=value)
     except KeyboardInterrupt:
         pass

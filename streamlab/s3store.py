@@ -44,7 +44,8 @@ def ensure_buckets(settings: Settings, buckets: list[str]) -> list[str]:
     return created
 
 
-def _body(client, bucket: str, key: str) -> bytes:
+def object_body(client, bucket: str, key: str) -> bytes:
+    """An object's bytes, gunzipped when the key ends in .gz."""
     data = client.get_object(Bucket=bucket, Key=key)["Body"].read()
     return gzip.decompress(data) if key.endswith(".gz") else data
 
@@ -56,7 +57,7 @@ def list_objects(settings: Settings, prefix: str = "", count_records: bool = Tru
     try:
         for page in client.get_paginator("list_objects_v2").paginate(Bucket=settings.S3_BUCKET, Prefix=prefix):
             for item in page.get("Contents", []):
-                lines = _body(client, settings.S3_BUCKET, item["Key"]).count(b"\n") if count_records else None
+                lines = object_body(client, settings.S3_BUCKET, item["Key"]).count(b"\n") if count_records else None
                 rows.append((item["Key"], item["Size"], lines))
     except EndpointConnectionError:
         raise LabError(f"S3 is not reachable at {where(settings)}", "start the lab with `make up`") from None
@@ -68,7 +69,7 @@ def list_objects(settings: Settings, prefix: str = "", count_records: bool = Tru
 def read_object(settings: Settings, key: str) -> bytes:
     """An object's content (gunzipped when the key ends in .gz)."""
     try:
-        return _body(s3_client(settings), settings.S3_BUCKET, key)
+        return object_body(s3_client(settings), settings.S3_BUCKET, key)
     except EndpointConnectionError:
         raise LabError(f"S3 is not reachable at {where(settings)}", "start the lab with `make up`") from None
     except ClientError as exc:
@@ -82,7 +83,7 @@ def read_records(settings: Settings, prefix: str) -> list[dict]:
     client = s3_client(settings)
     records = []
     for key, _, _ in list_objects(settings, prefix, count_records=False):
-        for line in _body(client, settings.S3_BUCKET, key).splitlines():
+        for line in object_body(client, settings.S3_BUCKET, key).splitlines():
             if line.strip():
                 records.append(json.loads(line))
     return records

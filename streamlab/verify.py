@@ -20,7 +20,8 @@ from .errors import LabError
 from .kafka_io import make_producer
 from .lab import Lab
 from .pipeline import PIPELINES, Pipeline, active
-from .s3store import _body, s3_client, where
+from .producing import Pacer
+from .s3store import object_body, s3_client, where
 from .search import OpenSearch
 from .weblogs import WebLogFactory
 
@@ -99,7 +100,7 @@ class S3Watcher:
     def _seqs(self, key: str) -> list[int] | None:
         """This run's sequence numbers in one object; None when it cannot be read yet (retried later)."""
         try:
-            body = _body(self.client, self.settings.S3_BUCKET, key)
+            body = object_body(self.client, self.settings.S3_BUCKET, key)
             return [int(json.loads(line)["seq"]) for line in body.splitlines() if self.run_id.encode() in line]
         except Exception:  # an object being replaced, a store under load: read it on the next poll
             return None
@@ -193,14 +194,12 @@ def _produce(lab: Lab, topic: str, run_id: str, count: int, rate: float) -> dict
     producer = make_producer(lab.settings.KAFKA_BOOTSTRAP)
     factory = WebLogFactory()
     sent_at: dict[int, float] = {}
-    started = time.monotonic()
+    pacer = Pacer(rate)
     for seq in range(count):
         event = factory.event(run_id=run_id, seq=seq)
         sent_at[seq] = time.time()
         producer.send(topic, value=event, key=event["ip"])
-        ahead = (seq + 1) / rate - (time.monotonic() - started) if rate else 0
-        if ahead > 0:
-            time.sleep(ahead)
+        pacer.wait(seq + 1)
     producer.flush(timeout=30)
     producer.close()
     return sent_at

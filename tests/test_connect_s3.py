@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from streamlab.waiting import wait_for
 pytestmark = pytest.mark.integration
 
 FLUSH_S = 10
+# The landing test gets a topic of its own: other tests (verify, the fan-out) also write web_logs.
+LANDING = f"landing_{uuid.uuid4().hex[:8]}"
 LAYOUT = re.compile(r"^topics/(?P<topic>[^/]+)/year=\d{4}/month=\d{2}/day=\d{2}/hour=\d{2}/(?P=topic)\+\d+\+\d{20}\.jsonl$")
 
 
@@ -53,13 +56,14 @@ def wait_for_s3(settings, topic: str, expected: int, timeout_s: float) -> list[s
 
 
 def test_produced_events_land_in_s3_by_hour_at_most_10_per_object(connect_lab, kafka_bootstrap):
-    topic = "web_logs"
+    topic = LANDING
+    assert run_cli("topics", "create", topic, "-p", "3").returncode == 0
     result = register(topic)
     assert result.returncode == 0, result.stderr
-    assert "RUNNING" in result.stderr and "objects land in s3://streamlab/topics/web_logs/" in result.stderr
+    assert "RUNNING" in result.stderr and f"objects land in s3://streamlab/topics/{topic}/" in result.stderr
 
     started = time.monotonic()
-    produced = run_script("producers/web_log_producer.py", "--count", "1000", "--rate", "0", "--quiet")
+    produced = run_script("producers/web_log_producer.py", "--count", "1000", "--rate", "0", "--topic", topic, "--quiet")
     assert produced.returncode == 0, produced.stderr
     in_topic = Counter(topic_values(kafka_bootstrap, topic))
     assert sum(in_topic.values()) == 1000
@@ -82,9 +86,9 @@ def test_registering_twice_is_a_no_op(connect_lab):
 
 
 def test_s3_ls_and_cat_show_the_objects(connect_lab):
-    listing = run_cli("s3", "ls", "topics/web_logs/")
+    listing = run_cli("s3", "ls", f"topics/{LANDING}/")
     assert listing.returncode == 0
-    key = next(word for word in listing.stdout.split() if word.startswith("topics/web_logs/"))
+    key = next(word for word in listing.stdout.split() if word.startswith(f"topics/{LANDING}/"))
     cat = run_cli("s3", "cat", key)
     lines = cat.stdout.splitlines()
     assert 1 <= len(lines) <= 10 and all("status_code" in json.loads(line) for line in lines)

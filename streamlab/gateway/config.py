@@ -8,15 +8,13 @@ from ..config import Settings
 from ..errors import LabError
 from ..topology import Topology
 
-DEFAULT_PORT = 8088
-
 
 @dataclass(frozen=True)
 class GatewayConfig:
     api_key: str = ""  # empty: no authentication
     max_body_bytes: int = 1024 * 1024
     max_batch: int = 500
-    port: int = DEFAULT_PORT
+    port: int | None = None  # lab.yaml gateway.port; None only where nothing listens (spec export, tests)
     streams: tuple[str, ...] = ()  # the course's streams (lab.yaml); any existing topic is accepted
 
 
@@ -37,6 +35,6 @@ def gateway_config(settings: Settings, topology: Topology) -> GatewayConfig:
         api_key=settings.GATEWAY_API_KEY,
         max_body_bytes=_positive_int("GATEWAY_MAX_BODY_BYTES", settings.GATEWAY_MAX_BODY_BYTES),
         max_batch=_positive_int("GATEWAY_MAX_BATCH", settings.GATEWAY_MAX_BATCH),
-        port=int(section.get("port", DEFAULT_PORT)),
+        port=int(section["port"]),
         streams=tuple(section.get("streams", ())),
     )

@@ -34,7 +34,7 @@ class _Unused:
 
 def spec_text() -> str:
     """The spec as committed: stable key order, two-space indent, trailing newline."""
-    app = create_app(GatewayConfig(), _Unused(), _Unused(), "localhost:9092")
+    app = create_app(GatewayConfig(), _Unused(), _Unused(), "(not connected: spec export)")
     return json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"
 
 
