@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from streamlab.config import load_settings  # noqa: E402
-from streamlab.verify import percentile  # noqa: E402,F401  (re-exported for the benchmarks)
+from streamlab.fanout.verify import percentile  # noqa: E402,F401  (re-exported for the benchmarks)
 
 
 def machine_line() -> str:
@@ -34,10 +34,10 @@ def sink_latency(sink: str, default_count: int) -> None:
     """
     import argparse
 
+    from streamlab.clients.topics import create
+    from streamlab.fanout.pipelines import switch
+    from streamlab.fanout.verify import run
     from streamlab.lab import Lab
-    from streamlab.pipeline import switch
-    from streamlab.topics import create
-    from streamlab.verify import run
 
     parser = argparse.ArgumentParser(description=f"produce -> visible in {sink}, p50/p99, at a steady rate")
     parser.add_argument("--rate", type=float, default=1000.0, help="events per second (default: %(default)s)")

@@ -22,10 +22,10 @@ from typing import Callable
 import requests
 from _common import REPO, machine_line, percentile, settings
 
+from streamlab.clients.kafka_client import make_admin, make_producer
+from streamlab.clients.topics import create, delete
 from streamlab.errors import LabError
-from streamlab.kafka_io import make_admin, make_producer
-from streamlab.scripting import run_main
-from streamlab.topics import create, delete
+from streamlab.scripting.run import run_main
 from streamlab.waiting import wait_for
 
 

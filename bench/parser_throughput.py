@@ -16,8 +16,8 @@ import time
 
 from _common import machine_line
 
-from streamlab.logparse import ACCESS_LINE, parse_line
-from streamlab.scripting import run_main
+from streamlab.labs.logparse import ACCESS_LINE, parse_line
+from streamlab.scripting.run import run_main
 from streamlab.streamer.testlogs import TestLogGenerator
 
 LOG_TYPES = ("apache", "nginx", "application")

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from _common import REPO, machine_line, settings
 
-from streamlab.kafka_io import make_admin
+from streamlab.clients.kafka_client import make_admin
+from streamlab.clients.topics import create
+from streamlab.labs.weblogs import WebLogFactory
 from streamlab.runtime.java import find_java
-from streamlab.topics import create
-from streamlab.weblogs import WebLogFactory
 
 
 def fresh_topic(bootstrap: str, prefix: str) -> str:

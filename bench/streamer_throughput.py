@@ -17,15 +17,15 @@ from pathlib import Path
 
 from _common import machine_line, settings
 
-from streamlab.kafka_io import make_admin
-from streamlab.logparse import parse_line
-from streamlab.scripting import run_main
+from streamlab.clients.kafka_client import make_admin
+from streamlab.clients.topics import create
+from streamlab.labs.logparse import parse_line
+from streamlab.scripting.run import run_main
 from streamlab.streamer.checkpoint import CheckpointStore
 from streamlab.streamer.delivery import KafkaDelivery
 from streamlab.streamer.engine import Streamer, StreamerSettings
 from streamlab.streamer.sources import Source
 from streamlab.streamer.testlogs import TestLogGenerator
-from streamlab.topics import create
 
 
 def fresh_topics(bootstrap: str) -> tuple[str, str]:

@@ -9,16 +9,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from streamlab.bootstrap import ensure_lab_python  # noqa: E402
+from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 
 ensure_lab_python()
 
 from rich.console import Console  # noqa: E402
 from rich.text import Text  # noqa: E402
 
-from streamlab.consuming import consume_topic, raw_value, where  # noqa: E402
-from streamlab.labscripts import add_consumer_args, kafka_parser  # noqa: E402
-from streamlab.scripting import run_main  # noqa: E402
+from streamlab.clients.kafka_client import position  # noqa: E402
+from streamlab.scripting.args import add_consumer_args, kafka_parser  # noqa: E402
+from streamlab.scripting.consume import consume_topic, raw_value  # noqa: E402
+from streamlab.scripting.run import run_main  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -40,7 +41,7 @@ def main(argv=None) -> int:
         keywords = matched_keywords(message)
         text = Text(raw.decode("utf-8", errors="replace"))
         text.highlight_words(keywords, style="bold red", case_sensitive=False)
-        console.print(Text.assemble((f"{where(message)} ", "dim"), text, (f"  [{', '.join(keywords)}]", "dim")))
+        console.print(Text.assemble((f"{position(message)} ", "dim"), text, (f"  [{', '.join(keywords)}]", "dim")))
 
     console.print(f"[dim]reading {args.topic!r} at {args.bootstrap_servers}; Ctrl+C to stop[/dim]")
     summary = consume_topic(args, show, console, decode=raw_value)

@@ -12,18 +12,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from streamlab.bootstrap import ensure_lab_python  # noqa: E402
+from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 
 ensure_lab_python()
 
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from streamlab.consuming import consume_topic  # noqa: E402
-from streamlab.fms import CRITICAL, FleetAverages, analyze, reading_from_json  # noqa: E402
-from streamlab.kafka_io import make_producer  # noqa: E402
-from streamlab.labscripts import add_consumer_args, kafka_parser  # noqa: E402
-from streamlab.scripting import run_main  # noqa: E402
+from streamlab.clients.kafka_client import make_producer  # noqa: E402
+from streamlab.labs.fms import CRITICAL, FleetAverages, analyze, reading_from_json  # noqa: E402
+from streamlab.scripting.args import add_consumer_args, kafka_parser  # noqa: E402
+from streamlab.scripting.consume import consume_topic  # noqa: E402
+from streamlab.scripting.run import run_main  # noqa: E402
 
 
 def parse_args(argv=None):

@@ -12,18 +12,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from streamlab.bootstrap import ensure_lab_python  # noqa: E402
+from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 
 ensure_lab_python()
 
 from rich.console import Console  # noqa: E402
 from rich.markup import escape  # noqa: E402
 
-from streamlab.consuming import consume_topic, raw_value  # noqa: E402
-from streamlab.kafka_io import make_producer  # noqa: E402
-from streamlab.keyword_filter import KeywordFilter, message_text  # noqa: E402
-from streamlab.labscripts import add_consumer_args, bad_input, kafka_parser  # noqa: E402
-from streamlab.scripting import run_main  # noqa: E402
+from streamlab.clients.kafka_client import make_producer  # noqa: E402
+from streamlab.labs.keywords import KeywordFilter, message_text  # noqa: E402
+from streamlab.scripting.args import add_consumer_args, bad_input, kafka_parser  # noqa: E402
+from streamlab.scripting.consume import consume_topic, raw_value  # noqa: E402
+from streamlab.scripting.run import run_main  # noqa: E402
 
 DEFAULT_KEYWORDS = ["error", "urgent"]
 

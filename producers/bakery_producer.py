@@ -6,13 +6,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from streamlab.bootstrap import ensure_lab_python  # noqa: E402
+from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 
 ensure_lab_python()
 
-from streamlab.bakery import OrderFactory  # noqa: E402
-from streamlab.labscripts import add_producer_args, check_producer_args, kafka_parser, produce_and_report  # noqa: E402
-from streamlab.scripting import err_console, run_main  # noqa: E402
+from streamlab.labs.bakery import OrderFactory  # noqa: E402
+from streamlab.scripting.args import (  # noqa: E402
+    add_producer_args,
+    check_producer_args,
+    kafka_parser,
+    produce_and_report,
+)
+from streamlab.scripting.run import err_console, run_main  # noqa: E402
 
 
 def parse_args(argv=None):

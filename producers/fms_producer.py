@@ -11,18 +11,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from streamlab.bootstrap import ensure_lab_python  # noqa: E402
+from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 
 ensure_lab_python()
 
 from kafka.errors import KafkaError  # noqa: E402
 
+from streamlab.clients.fms_api import ApiReader, FetchError  # noqa: E402
+from streamlab.clients.kafka_client import make_producer  # noqa: E402
 from streamlab.errors import LabError  # noqa: E402
-from streamlab.fms import DEVICE_IDS, FmsSimulator, analyze, reading_from_json  # noqa: E402
-from streamlab.fms_api import ApiReader, FetchError  # noqa: E402
-from streamlab.kafka_io import make_producer  # noqa: E402
-from streamlab.labscripts import kafka_parser, stop_on_signals  # noqa: E402
-from streamlab.scripting import err_console, run_main  # noqa: E402
+from streamlab.labs.fms import DEVICE_IDS, FmsSimulator, analyze, reading_from_json  # noqa: E402
+from streamlab.scripting.args import kafka_parser, stop_on_signals  # noqa: E402
+from streamlab.scripting.run import err_console, run_main  # noqa: E402
 
 
 def parse_args(argv=None):

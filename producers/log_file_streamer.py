@@ -16,21 +16,30 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from streamlab.bootstrap import ensure_lab_python  # noqa: E402
+from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 
 ensure_lab_python()
 
 from rich.console import Console  # noqa: E402
 
 from streamlab.config import load_settings  # noqa: E402
-from streamlab.labscripts import kafka_parser, stop_on_signals  # noqa: E402
-from streamlab.scripting import err_console, run_main  # noqa: E402
+from streamlab.scripting.args import kafka_parser, stop_on_signals  # noqa: E402
+from streamlab.scripting.run import err_console, run_main  # noqa: E402
 from streamlab.streamer.checkpoint import CheckpointStore  # noqa: E402
 from streamlab.streamer.delivery import KafkaDelivery  # noqa: E402
 from streamlab.streamer.engine import Streamer, StreamerSettings  # noqa: E402
-from streamlab.streamer.sources import Source, load_config_file, parse_sources, require_files  # noqa: E402
+from streamlab.streamer.sources import (  # noqa: E402
+    Source,
+    load_config_file,
+    parse_sources,
+    require_files,
+)
 from streamlab.streamer.stats import StatsReporter  # noqa: E402
-from streamlab.streamer.testlogs import GeneratorThread, TestLogGenerator, write_test_logs  # noqa: E402
+from streamlab.streamer.testlogs import (  # noqa: E402
+    GeneratorThread,
+    TestLogGenerator,
+    write_test_logs,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = REPO / "producers" / "streamer.example.yaml"

@@ -14,13 +14,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from streamlab.bootstrap import ensure_lab_python  # noqa: E402
+from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 
 ensure_lab_python()
 
-from streamlab.labscripts import kafka_parser, produce_and_report  # noqa: E402
-from streamlab.scripting import err_console, run_main  # noqa: E402
-from streamlab.unicorns import Unicorn  # noqa: E402
+from streamlab.labs.unicorns import Unicorn  # noqa: E402
+from streamlab.scripting.args import kafka_parser, produce_and_report  # noqa: E402
+from streamlab.scripting.run import err_console, run_main  # noqa: E402
 
 
 def parse_args(argv=None):

@@ -9,12 +9,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from streamlab.bootstrap import ensure_lab_python  # noqa: E402
+from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 
 ensure_lab_python()
 
-from streamlab.scripting import run_main  # noqa: E402
-from streamlab.weblog_cli import main  # noqa: E402
+from streamlab.scripting.run import run_main  # noqa: E402
+from streamlab.scripting.weblog_producer import main  # noqa: E402
 
 if __name__ == "__main__":
     run_main(main)

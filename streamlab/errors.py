@@ -1,5 +1,7 @@
 """User-facing errors: one line that says what is wrong and what to do."""
 
+EXIT_BAD_INPUT = 2  # a user error: bad option, missing file, a name that does not exist
+
 
 class LabError(Exception):
     """An error the CLI prints as one line (no traceback) before exiting non-zero."""

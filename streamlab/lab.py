@@ -7,12 +7,12 @@ from functools import cached_property
 
 from rich.console import Console
 
+from .clients.connect import ConnectClient
+from .clients.kafka_client import make_admin
+from .clients.s3 import ensure_buckets
+from .clients.topics import ensure_defaults
 from .config import Settings, file_env, load_settings
-from .connect import ConnectClient
-from .kafka_io import make_admin
 from .runtime import Runtime, select_runtime
-from .s3store import ensure_buckets
-from .topics import ensure_defaults
 from .topology import Topology, load_topology
 
 
@@ -51,6 +51,11 @@ class Lab:
 
     def admin(self):
         return make_admin(self.settings.KAFKA_BOOTSTRAP)
+
+    def up(self, only: list[str] | None = None) -> None:
+        """Start the runtime's services, then provision what they hold."""
+        self.runtime.up(only)
+        self.provision(only)
 
     def provision(self, only: list[str] | None = None) -> None:
         """Create the default topics and (local store only) the buckets of the services just started; idempotent."""

@@ -1,4 +1,4 @@
-"""Bounded waits with visible progress (a spinner with elapsed seconds), built on tenacity."""
+"""Bounded waits with visible progress (a spinner with elapsed seconds), built on tenacity; and a pacer."""
 
 from __future__ import annotations
 
@@ -53,3 +53,18 @@ def wait_for(
             return retrying(probe)
         except RetryError:
             return False
+
+
+class Pacer:
+    """Keeps a loop at `rate` per second (None or 0 = as fast as possible) without per-event sleeps."""
+
+    def __init__(self, rate: float | None):
+        self.rate = rate or None
+        self.started = time.monotonic()
+
+    def wait(self, done: int) -> None:
+        if self.rate is None:
+            return
+        ahead = done / self.rate - (time.monotonic() - self.started)
+        if ahead > 0.001:
+            time.sleep(ahead)

@@ -26,8 +26,8 @@ os.environ.update(
     S3_DATA_DIR=str(TEST_HOME / "s3"),
 )
 
+from streamlab.clients.kafka_client import make_admin  # noqa: E402
 from streamlab.config import load_settings  # noqa: E402
-from streamlab.kafka_io import make_admin  # noqa: E402
 from streamlab.lab import Lab  # noqa: E402
 from streamlab.runtime.native import NativeRuntime  # noqa: E402
 from streamlab.topology import load_topology  # noqa: E402
@@ -88,7 +88,7 @@ def fresh_topic(kafka_bootstrap):
     name = f"t-{uuid.uuid4().hex[:10]}"
     admin = make_admin(kafka_bootstrap)
     try:
-        from streamlab.topics import create
+        from streamlab.clients.topics import create
 
         create(admin, name, partitions=3)
     finally:

@@ -6,9 +6,16 @@ import random
 
 import pytest
 
-from streamlab.bakery import MENU, BakeryTotals, OrderFactory, order_total
-from streamlab.unicorns import (MAX_ACCELERATION, MAX_SPEED, MAX_TURN_DEG, MIN_SPEED, Unicorn, ground_distance,
-                                validate_telemetry)
+from streamlab.labs.bakery import MENU, BakeryTotals, OrderFactory, order_total
+from streamlab.labs.unicorns import (
+    MAX_ACCELERATION,
+    MAX_SPEED,
+    MAX_TURN_DEG,
+    MIN_SPEED,
+    Unicorn,
+    ground_distance,
+    validate_telemetry,
+)
 
 
 def test_orders_are_consistent():

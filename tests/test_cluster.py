@@ -8,11 +8,17 @@ import time
 import pytest
 from kafka.errors import NotEnoughReplicasError
 
-from streamlab.cluster import ClusterRuntime, ClusterSpec, Node, broker_ids, render_properties
-from streamlab.cluster_drill import TOPIC, ensure_topic, sample_partitions
+from streamlab.clients.kafka_client import make_producer
+from streamlab.cluster.drill import TOPIC, ensure_topic, sample_partitions
+from streamlab.cluster.runtime import (
+    ClusterRuntime,
+    ClusterSpec,
+    Node,
+    broker_ids,
+    render_properties,
+)
 from streamlab.config import load_settings
 from streamlab.errors import LabError
-from streamlab.kafka_io import make_producer
 from streamlab.runtime.process import stop
 from streamlab.topology import load_topology
 

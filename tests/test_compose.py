@@ -390,7 +390,7 @@ def test_container_defaults_match_config_py(project):
 
 def test_cluster_nodes_mirror_native_cluster_properties(project, lab):
     """kafka-1..3 and kafka/cluster.properties (rendered per node) configure the same cluster."""
-    from streamlab.cluster import ClusterSpec, render_properties
+    from streamlab.cluster.runtime import ClusterSpec, render_properties
     from streamlab.topology import load_topology
 
     spec = ClusterSpec.from_topology(load_topology())

@@ -13,10 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli, run_script
-from streamlab.kafka_io import iter_json, make_consumer, make_producer
-from streamlab.s3store import list_objects, read_records
+
+from streamlab.clients.kafka_client import iter_json, make_consumer, make_producer
+from streamlab.clients.s3 import list_objects, read_records
 from streamlab.waiting import wait_for
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import namedtuple
 
-from streamlab.consuming import consume, raw_value
+from streamlab.scripting.consume import consume, raw_value
 
 Message = namedtuple("Message", "topic partition offset value")
 

@@ -13,8 +13,8 @@ import pytest
 
 from streamlab.config import load_settings
 from streamlab.errors import LabError
+from streamlab.fanout.pipelines import switch
 from streamlab.lab import Lab
-from streamlab.pipeline import switch
 from streamlab.runtime.docker import DockerRuntime
 from streamlab.topology import load_topology
 
@@ -79,8 +79,8 @@ def docker_lab(runtime) -> Lab:
 
 
 def test_switch_elk_stops_efk_and_starts_logstash(docker_cli, runtime, monkeypatch):
-    monkeypatch.setattr("streamlab.pipeline._stop_connectors", lambda lab: False)
-    monkeypatch.setattr("streamlab.search.OpenSearch.put_template", lambda self, name: None)
+    monkeypatch.setattr("streamlab.fanout.pipelines._stop_connectors", lambda lab: False)
+    monkeypatch.setattr("streamlab.clients.opensearch.OpenSearch.put_template", lambda self, name: None)
     switch(docker_lab(runtime), "elk")
     calls = docker_cli()
     assert any(c.endswith("--profile efk stop fluent-bit") for c in calls)
@@ -90,8 +90,8 @@ def test_switch_elk_stops_efk_and_starts_logstash(docker_cli, runtime, monkeypat
 
 def test_a_failing_switch_is_one_line(docker_cli, runtime, monkeypatch):
     monkeypatch.setenv("DOCKER_FAIL", "1")
-    monkeypatch.setattr("streamlab.pipeline._stop_connectors", lambda lab: False)
-    monkeypatch.setattr("streamlab.search.OpenSearch.put_template", lambda self, name: None)
+    monkeypatch.setattr("streamlab.fanout.pipelines._stop_connectors", lambda lab: False)
+    monkeypatch.setattr("streamlab.clients.opensearch.OpenSearch.put_template", lambda self, name: None)
     with pytest.raises(LabError, match="docker compose --profile elk up -d --build --wait logstash` failed"):
         switch(docker_lab(runtime), "elk")
 

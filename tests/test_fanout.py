@@ -7,10 +7,10 @@ import re
 import socket
 
 import pytest
-
 from conftest import run_cli
-from streamlab.connect import ConnectClient
-from streamlab.search import OpenSearch
+
+from streamlab.clients.connect import ConnectClient
+from streamlab.clients.opensearch import OpenSearch
 
 pytestmark = pytest.mark.integration
 
@@ -75,8 +75,8 @@ def test_documents_are_searchable_with_the_right_types(fanout_lab):
 
 
 def test_switching_away_removes_the_connectors_and_back_adds_them(fanout_lab):
+    from streamlab.fanout.pipelines import PIPELINES, _stop, is_active
     from streamlab.lab import Lab
-    from streamlab.pipeline import PIPELINES, _stop, is_active
 
     lab = Lab(runtime_name="native")
     run_cli("switch", "connect", timeout=180)

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from streamlab.fms import (CRITICAL, DEVICE_IDS, MOTOR_LIMIT, NORMAL, SENSOR_LIMIT, FleetAverages, FmsSimulator,
-                           analyze, reading_from_json)
+from streamlab.labs.fms import (
+    CRITICAL,
+    DEVICE_IDS,
+    MOTOR_LIMIT,
+    NORMAL,
+    SENSOR_LIMIT,
+    FleetAverages,
+    FmsSimulator,
+    analyze,
+    reading_from_json,
+)
 
 
 def payload(**changes) -> dict:

@@ -18,21 +18,21 @@ from collections import Counter
 
 import pytest
 import requests
+from conftest import REPO, run_cli
 from fastapi.testclient import TestClient
 
-from conftest import REPO, run_cli
+from streamlab.clients.kafka_client import iter_json, make_admin, make_consumer
+from streamlab.clients.s3 import list_objects, read_records
+from streamlab.clients.topics import create as create_topic
 from streamlab.config import load_settings
 from streamlab.errors import LabError
 from streamlab.gateway import create_app
-from streamlab.gateway.errors import GatewayError
 from streamlab.gateway.config import GatewayConfig, gateway_config
+from streamlab.gateway.errors import GatewayError
 from streamlab.gateway.publisher import KafkaPublisher
 from streamlab.gateway.server import build
 from streamlab.gateway.spec import SPEC_FILE, spec_text
 from streamlab.gateway.streams import StreamCatalog, broker_topics
-from streamlab.kafka_io import iter_json, make_admin, make_consumer
-from streamlab.s3store import list_objects, read_records
-from streamlab.topics import create as create_topic
 from streamlab.topology import load_topology
 from streamlab.waiting import wait_for
 
@@ -335,7 +335,7 @@ def test_streams_connector_covers_exactly_the_gateway_streams():
 
 
 def test_register_says_where_each_sink_writes():
-    from streamlab.cli_connect import landing_prefix
+    from streamlab.clients.connect import landing_prefix
 
     streams = json.loads((REPO / "connectors" / "s3-sink-streams.json").read_text())["config"]
     single = {**json.loads((REPO / "connectors" / "s3-sink.json").read_text())["config"], "topics": "web_logs"}

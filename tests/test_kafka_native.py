@@ -9,14 +9,14 @@ import socket
 from collections import Counter
 
 import pytest
-
 from conftest import REPO, run_cli, run_script
+
+from streamlab.clients.kafka_client import iter_json, make_consumer
 from streamlab.config import load_settings
 from streamlab.errors import LabError
-from streamlab.kafka_io import iter_json, make_consumer
+from streamlab.labs.weblogs import FIELDS, METHODS, STATUS_CODES
 from streamlab.runtime.native import NativeRuntime
 from streamlab.topology import load_topology
-from streamlab.weblogs import FIELDS, METHODS, STATUS_CODES
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streamlab.keyword_filter import KeywordFilter, message_text
+from streamlab.labs.keywords import KeywordFilter, message_text
 
 
 @pytest.mark.parametrize("keywords, options, text, expected", [

@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from kafka import TopicPartition
 
-import streamlab.kafka_io as kafka_io
+import streamlab.clients.kafka_client as kafka_io
+from kafka import TopicPartition
 
 REPO = Path(__file__).resolve().parent.parent
 Record = namedtuple("Record", "topic partition offset key value headers")

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from streamlab.kafka_io import make_admin, make_producer
-from streamlab.topic_tools import end_offsets, read_range
-from streamlab.topics import create
-from streamlab.unicorns import ground_distance
+from streamlab.clients.kafka_client import make_admin, make_producer
+from streamlab.clients.offsets import end_offsets, read_range
+from streamlab.clients.topics import create
+from streamlab.labs.unicorns import ground_distance
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streamlab.logparse import ParseError, canonical_type, parse_line, unescape
+from streamlab.labs.logparse import ParseError, canonical_type, parse_line, unescape
 
 UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
 

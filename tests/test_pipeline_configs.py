@@ -365,7 +365,7 @@ def test_fluent_bit_health_endpoint_and_mounts(services):
 
 
 def test_verify_looks_where_logstash_and_fluent_bit_write(services, template_patterns):
-    from streamlab.pipeline import PIPELINES
+    from streamlab.fanout.pipelines import PIPELINES
 
     topic = "web_logs"
     ls_env, fb_env = services["logstash"]["environment"], services["fluent-bit"]["environment"]

@@ -8,10 +8,15 @@ import os
 import pytest
 
 from streamlab.errors import LabError
-from streamlab.logparse import parse_line
+from streamlab.labs.logparse import parse_line
 from streamlab.streamer.checkpoint import Checkpoint, CheckpointStore
 from streamlab.streamer.records import build_record, record_id, split_record_id
-from streamlab.streamer.sources import Source, load_config_file, parse_sources, require_files
+from streamlab.streamer.sources import (
+    Source,
+    load_config_file,
+    parse_sources,
+    require_files,
+)
 from streamlab.streamer.tail import FileTail, Line, Position, find_by_identity
 from streamlab.streamer.testlogs import TestLogGenerator, write_test_logs
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from streamlab.clients.topics import parse_configs
 from streamlab.config import load_settings, mask
 from streamlab.errors import LabError
-from streamlab.producing import Pacer
-from streamlab.topics import parse_configs
+from streamlab.labs.weblogs import FIELDS, METHODS, STATUS_CODES, WebLogFactory
 from streamlab.topology import invalid_topic_reason, load_topology
-from streamlab.weblogs import FIELDS, METHODS, STATUS_CODES, WebLogFactory
+from streamlab.waiting import Pacer
 
 
 def test_settings_work_without_env_file(tmp_path: Path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streamlab.windowing import TumblingWindows, event_time
+from streamlab.labs.windowing import TumblingWindows, event_time
 
 
 def web(stamp: str, ip: str = "1.1.1.1", size: int = 100, log_type: str = "apache_access") -> dict:

@@ -12,8 +12,15 @@ from .auth import api_key_header, require_key
 from .config import GatewayConfig
 from .errors import install_error_handlers
 from .records import parse_records, read_limited, record_keys, require_json
-from .schemas import POST_ERRORS, REQUEST_BODY, Accepted, ErrorBody, Health, RecordPosition
-from .streams import check_name
+from .schemas import (
+    POST_ERRORS,
+    REQUEST_BODY,
+    Accepted,
+    ErrorBody,
+    Health,
+    RecordPosition,
+)
+from .streams import check_stream_name
 
 DESCRIPTION = (
     "The course's API Gateway `POST /v2/{stream-name}` in front of Kafka: the JSON body goes into the "
@@ -78,7 +85,7 @@ def _put_records(config: GatewayConfig, publisher: Publisher, catalog: Catalog) 
     ) -> Accepted:
         # Cheap checks first: nothing is read or parsed for a caller that will be refused anyway.
         require_key(config.api_key, api_key)
-        check_name(stream)
+        check_stream_name(stream)
         require_json(request.headers.get("content-type"))
         body = await read_limited(request.headers.get("content-length"), request.stream(), config.max_body_bytes)
         records = parse_records(body, config.max_batch)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from kafka import KafkaProducer
 from kafka.errors import KafkaError, MessageSizeTooLargeError
 
+from kafka import KafkaProducer
+
+from ..clients.kafka_client import make_producer
 from ..errors import LabError
-from ..kafka_io import make_producer
 from .errors import GatewayError, kafka_unavailable
 
 

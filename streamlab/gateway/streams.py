@@ -13,8 +13,8 @@ from typing import Callable, Iterable
 
 from kafka.errors import KafkaError
 
+from ..clients.kafka_client import make_admin
 from ..errors import LabError
-from ..kafka_io import make_admin
 from ..topology import invalid_topic_reason
 from .errors import GatewayError, kafka_unavailable
 
@@ -22,7 +22,7 @@ REFRESH_ON_MISS_S = 1.0  # a new topic is seen within a second; unknown names ca
 REFRESH_ANYWAY_S = 30.0  # a deleted topic is forgotten within this long
 
 
-def check_name(stream: str) -> None:
+def check_stream_name(stream: str) -> None:
     """400 for a name Kafka would refuse."""
     if reason := invalid_topic_reason(stream):
         raise GatewayError(400, "invalid_stream", f"{stream!r} is not a valid stream name: {reason}")

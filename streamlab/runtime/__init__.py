@@ -1,4 +1,11 @@
-"""Pick the runtime: docker when an engine answers (or RUNTIME=docker), else native."""
+"""The lab's services as containers or as native processes, behind one interface.
+
+`select_runtime` picks docker when an engine answers (or RUNTIME=docker), else native.
+Modules: base (the Runtime contract, ServiceStatus), docker (compose), native (supervised
+processes), native_services (each service's command line and health), jars (the pinned jar
+cache), java (finding a JDK), ports (who holds a port), process (PID files, start, stop),
+doctor (checks of this machine before class).
+"""
 
 from __future__ import annotations
 

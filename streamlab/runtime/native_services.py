@@ -21,9 +21,9 @@ from typing import Callable
 
 import requests
 
+from ..clients.kafka_client import make_admin
 from ..config import Settings
 from ..errors import LabError
-from ..kafka_io import make_admin
 from ..topology import REPO_ROOT, Topology
 
 LOG4J = REPO_ROOT / "native" / "log4j2.properties"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from kafka.errors import KafkaError
 
+from ..clients.kafka_client import make_producer
+from ..clients.offsets import PartitionKey, end_offsets, read_range
 from ..errors import LabError
-from ..kafka_io import make_producer
-from ..topic_tools import PartitionKey, end_offsets, read_range
 from .records import RECORD_ID_HEADER, Outgoing, split_record_id
 
 

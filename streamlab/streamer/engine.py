@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from ..logparse import parse_line
-from ..topic_tools import PartitionKey
+from ..clients.offsets import PartitionKey
+from ..labs.logparse import parse_line
 from .checkpoint import Checkpoint, CheckpointStore
 from .records import Outgoing, build_record, record_id, split_record_id
 from .sources import Source

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ..logparse import ParseError
+from ..labs.logparse import ParseError
 from .sources import Source
 from .tail import Line
 

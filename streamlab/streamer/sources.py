@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from ..errors import LabError
-from ..logparse import canonical_type
+from ..labs.logparse import canonical_type
 
 
 @dataclass(frozen=True)

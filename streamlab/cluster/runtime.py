@@ -14,13 +14,18 @@ from string import Template
 
 from rich.console import Console
 
-from .config import Settings
-from .errors import LabError
-from .kafka_io import make_admin
-from .runtime.native import NativeRuntime
-from .runtime.native_services import Context, NativeService, format_storage, new_cluster_id
-from .runtime.ports import holder_of, port_open
-from .topology import REPO_ROOT, Topology
+from ..clients.kafka_client import make_admin
+from ..config import Settings
+from ..errors import LabError
+from ..runtime.native import NativeRuntime
+from ..runtime.native_services import (
+    Context,
+    NativeService,
+    format_storage,
+    new_cluster_id,
+)
+from ..runtime.ports import holder_of, port_open
+from ..topology import REPO_ROOT, Topology
 
 TEMPLATE = REPO_ROOT / "kafka" / "cluster.properties"
 

@@ -6,12 +6,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from kafka import KafkaProducer
 from kafka.errors import KafkaError
 from rich.console import Console
 from rich.live import Live
 
-from .errors import LabError
+from kafka import KafkaProducer
+
+from ..errors import LabError
+from ..waiting import Pacer
 
 
 @dataclass
@@ -38,21 +40,6 @@ class DeliveryStats:
             f"sent {self.sent:,}  delivered {self.delivered:,}  failed {self.failed:,}  "
             f"{self.delivered / self.elapsed:,.0f} events/s  {self.elapsed:.1f}s"
         )
-
-
-class Pacer:
-    """Keeps a loop at `rate` per second (None or 0 = as fast as possible) without per-event sleeps."""
-
-    def __init__(self, rate: float | None):
-        self.rate = rate or None
-        self.started = time.monotonic()
-
-    def wait(self, done: int) -> None:
-        if self.rate is None:
-            return
-        ahead = done / self.rate - (time.monotonic() - self.started)
-        if ahead > 0.001:
-            time.sleep(ahead)
 
 
 def produce(

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError
 
-from .errors import LabError
-from .topology import Topology, invalid_topic_reason
+from ..errors import LabError
+from ..topology import Topology, invalid_topic_reason
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from typing import Any, Callable
 from kafka.errors import KafkaError
 from rich.markup import escape
 
-from .errors import LabError
-from .kafka_io import decode_json, make_consumer
-from .labscripts import stop_on_signals
+from ..clients.kafka_client import decode_json, make_consumer, position
+from ..errors import LabError
+from .args import stop_on_signals
 
 JOIN_GRACE_S = 30.0
 
@@ -28,10 +28,6 @@ class ConsumeSummary:
 
     def line(self, topic: str) -> str:
         return f"read {self.received:,} messages from {topic!r}, skipped {self.malformed:,} malformed"
-
-
-def where(message) -> str:
-    return f"{message.topic}[{message.partition}]@{message.offset}"
 
 
 def consume(
@@ -101,7 +97,7 @@ def raw_value(raw: bytes | None) -> tuple[Any, str | None]:
 def warn_malformed(console) -> Callable[[Any, str], None]:
     """An `on_malformed` that prints one yellow line per skipped message."""
     def report(message, reason: str) -> None:
-        console.print(f"[yellow]skipped malformed message at {escape(where(message))}: {escape(reason)}[/yellow]",
+        console.print(f"[yellow]skipped malformed message at {escape(position(message))}: {escape(reason)}[/yellow]",
                       highlight=False)
     return report
 

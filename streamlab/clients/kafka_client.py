@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator
 
-from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
 from kafka.serializer import Serializer
 
-from .errors import LabError
+from kafka import KafkaConsumer, KafkaProducer
+
+from ..errors import LabError
 
 DEFAULT_WAIT_S = 10.0
 
@@ -97,6 +98,11 @@ def make_admin(bootstrap: str, wait_s: float = DEFAULT_WAIT_S) -> KafkaAdminClie
         )
     except (KafkaError, OSError) as exc:
         raise broker_unreachable(bootstrap) from exc
+
+
+def position(message) -> str:
+    """Where a message sits: topic[partition]@offset."""
+    return f"{message.topic}[{message.partition}]@{message.offset}"
 
 
 def decode_json(raw: bytes | None) -> tuple[Any, str | None]:

@@ -11,8 +11,8 @@ from typing import Iterable, Iterator
 
 from kafka import TopicPartition
 
-from .errors import LabError
-from .kafka_io import make_consumer
+from ..errors import LabError
+from .kafka_client import make_consumer
 
 PartitionKey = tuple[str, int]
 

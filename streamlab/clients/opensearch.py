@@ -7,9 +7,9 @@ from pathlib import Path
 
 import requests
 
-from .config import Settings
-from .errors import LabError
-from .topology import REPO_ROOT
+from ..config import Settings
+from ..errors import LabError
+from ..topology import REPO_ROOT
 
 WEB_LOGS_TEMPLATE = REPO_ROOT / "opensearch" / "web-logs-template.json"
 

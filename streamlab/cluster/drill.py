@@ -13,13 +13,14 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kafka import TopicPartition
 from rich.table import Table
 
-from . import topics as topic_ops
-from .cluster import ClusterRuntime
-from .errors import LabError
-from .kafka_io import decode_json, make_admin, make_consumer, make_producer
+from kafka import TopicPartition
+
+from ..clients import topics as topic_ops
+from ..clients.kafka_client import decode_json, make_admin, make_consumer, make_producer
+from ..errors import LabError
+from .runtime import ClusterRuntime
 
 TOPIC = "replicated-topic"
 PARTITIONS = 3

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import requests
 
-from .errors import LabError
-from .waiting import wait_for
+from ..errors import LabError
+from ..waiting import wait_for
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -50,6 +50,14 @@ def render(path: Path, variables: dict[str, str]) -> Connector:
     if "connector.class" not in config:
         raise LabError(f"{path.name}: config has no \"connector.class\"", exit_code=2)
     return Connector(name=data["name"], config={**config, "name": data["name"]})
+
+
+def landing_prefix(config: dict[str, str]) -> str:
+    """The folder an S3 sink writes to: its file.name.template up to the time folders, e.g. topics/web_logs/."""
+    template = config.get("file.name.template", "topics/{{topic}}/")
+    topic = config.get("topics") or "<topic>"  # a topics.regex sink writes one folder per topic
+    head = template.replace("{{topic}}", topic).split("{{")[0]
+    return head[: head.rfind("/") + 1]
 
 
 def secret_free(text: str, config: dict[str, str]) -> str:

@@ -9,8 +9,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
-from .config import Settings
-from .errors import LabError
+from ..config import Settings
+from ..errors import LabError
 
 
 def s3_client(settings: Settings):
@@ -23,7 +23,7 @@ def s3_client(settings: Settings):
     return boto3.client("s3", **options)
 
 
-def where(settings: Settings) -> str:
+def s3_location(settings: Settings) -> str:
     return settings.S3_ENDPOINT or f"AWS S3 ({settings.AWS_REGION})"
 
 
@@ -38,9 +38,9 @@ def ensure_buckets(settings: Settings, buckets: list[str]) -> list[str]:
                 client.create_bucket(Bucket=bucket)
                 created.append(bucket)
     except EndpointConnectionError:
-        raise LabError(f"S3 is not reachable at {where(settings)}", "start the lab with `make up`") from None
+        raise LabError(f"S3 is not reachable at {s3_location(settings)}", "start the lab with `make up`") from None
     except (ClientError, BotoCoreError) as exc:
-        raise LabError(f"S3 at {where(settings)} refused: {exc}") from None
+        raise LabError(f"S3 at {s3_location(settings)} refused: {exc}") from None
     return created
 
 
@@ -60,7 +60,7 @@ def list_objects(settings: Settings, prefix: str = "", count_records: bool = Tru
                 lines = object_body(client, settings.S3_BUCKET, item["Key"]).count(b"\n") if count_records else None
                 rows.append((item["Key"], item["Size"], lines))
     except EndpointConnectionError:
-        raise LabError(f"S3 is not reachable at {where(settings)}", "start the lab with `make up`") from None
+        raise LabError(f"S3 is not reachable at {s3_location(settings)}", "start the lab with `make up`") from None
     except ClientError as exc:
         raise LabError(f"S3 refused listing s3://{settings.S3_BUCKET}/{prefix}: {exc.response['Error'].get('Message') or exc}") from None
     return rows
@@ -71,7 +71,7 @@ def read_object(settings: Settings, key: str) -> bytes:
     try:
         return object_body(s3_client(settings), settings.S3_BUCKET, key)
     except EndpointConnectionError:
-        raise LabError(f"S3 is not reachable at {where(settings)}", "start the lab with `make up`") from None
+        raise LabError(f"S3 is not reachable at {s3_location(settings)}", "start the lab with `make up`") from None
     except ClientError as exc:
         if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
             raise LabError(f"no object {key!r} in bucket {settings.S3_BUCKET!r}", "see `streamlab s3 ls`") from None

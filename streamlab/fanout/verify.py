@@ -13,17 +13,17 @@ import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
-from .errors import LabError
-from .kafka_io import make_producer
-from .lab import Lab
-from .pipeline import PIPELINES, Pipeline, active
-from .producing import Pacer
-from .s3store import object_body, s3_client, where
-from .search import OpenSearch
-from .weblogs import WebLogFactory
+from ..clients.kafka_client import make_producer
+from ..clients.opensearch import OpenSearch
+from ..clients.s3 import object_body, s3_client, s3_location
+from ..errors import LabError
+from ..lab import Lab
+from ..labs.weblogs import WebLogFactory
+from ..waiting import Pacer
+from .pipelines import PIPELINES, Pipeline, active
 
 
 def percentile(values: list[float], pct: float) -> float | None:
@@ -160,7 +160,7 @@ def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None) -> tu
     try:
         watchers[0].skip_existing()
     except Exception as exc:  # botocore raises many kinds; all mean the same to a student
-        raise LabError(f"S3 is not readable at {where(lab.settings)}: {type(exc).__name__}") from None
+        raise LabError(f"S3 is not readable at {s3_location(lab.settings)}: {type(exc).__name__}") from None
     stop = threading.Event()
     threads = [threading.Thread(target=_watch, args=(w, count, stop), daemon=True) for w in watchers]
     for thread in threads:

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import requests
 
-from .errors import LabError
+from ..errors import LabError
 
 
 class FetchError(Exception):

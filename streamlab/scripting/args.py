@@ -1,6 +1,6 @@
 """What the lab scripts share: Kafka arguments, stop handling, produce-and-report.
 
-Errors and exit codes are `scripting.run_main`'s; this module adds the pieces the producers,
+Errors and exit codes are `scripting.run`'s; this module adds the pieces the producers,
 consumers and processors under producers/, consumers/ and processors/ all need.
 """
 
@@ -10,13 +10,11 @@ import argparse
 import signal
 import threading
 
-from .config import load_settings
-from .errors import LabError
-from .kafka_io import make_producer
-from .producing import produce, summary
-from .scripting import err_console
-
-EXIT_BAD_INPUT = 2
+from ..clients.kafka_client import make_producer
+from ..config import load_settings
+from ..errors import EXIT_BAD_INPUT, LabError
+from .produce import produce, summary
+from .run import err_console
 
 
 def bad_input(message: str, hint: str = "") -> LabError:

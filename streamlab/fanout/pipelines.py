@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LabError
-from .lab import Lab
-from .topology import REPO_ROOT
+from ..errors import LabError
+from ..lab import Lab
+from ..topology import REPO_ROOT
+from .connectors import validated
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def get(name: str) -> Pipeline:
 
 
 def connector_names(lab: Lab) -> dict[Path, str]:
-    from .connect import render
+    from ..clients.connect import render
 
     variables = lab.connect_variables()
     return {path: render(path, variables).name for path in CONNECT_FILES}
@@ -80,8 +81,7 @@ def _stop(lab: Lab, pipeline: Pipeline) -> bool:
 
 
 def _start(lab: Lab, pipeline: Pipeline) -> None:
-    from .connect import render
-    from .search import OpenSearch
+    from ..clients.opensearch import OpenSearch
 
     OpenSearch(lab.settings).put_template("web_logs")
     if pipeline.container:
@@ -89,14 +89,11 @@ def _start(lab: Lab, pipeline: Pipeline) -> None:
         return
     client = lab.connect()
     variables = lab.connect_variables()
-    for path in pipeline.connectors:
-        connector = render(path, variables)
-        errors = client.validate(connector)
-        if errors:
-            raise LabError(f"Kafka Connect rejected {path.name}: {'; '.join(errors)}", exit_code=2)
+    connectors = [validated(client, path, variables) for path in pipeline.connectors]
+    for connector in connectors:
         client.put_config(connector)
-    for path in pipeline.connectors:
-        client.wait_running(render(path, variables).name, 90, lab.console)
+    for connector in connectors:
+        client.wait_running(connector.name, 90, lab.console)
 
 
 def switch(lab: Lab, name: str) -> None:

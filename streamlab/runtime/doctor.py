@@ -10,14 +10,14 @@ from pathlib import Path
 
 import psutil
 
-from .config import Settings, env_file_path, file_env
-from .errors import LabError
-from .runtime.docker import engine_answers
-from .runtime.jars import inputs_digest
-from .runtime.java import find_java, java_major
-from .runtime.ports import holder_of, port_open
-from .runtime.process import PidFile
-from .topology import Topology
+from ..config import Settings, env_file_path, file_env
+from ..errors import LabError
+from ..topology import Topology
+from .docker import engine_answers
+from .jars import inputs_digest
+from .java import find_java, java_major
+from .ports import holder_of, port_open
+from .process import PidFile
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
 
@@ -108,3 +108,7 @@ def _max_map_count() -> Check | None:
 def run_checks(settings: Settings, topology: Topology) -> list[Check]:
     checks = [_python(), _java(), _maven(settings), _docker(), *_ports(settings, topology), _env_file(settings), *_resources(settings)]
     return [c for c in [*checks, _max_map_count()] if c is not None]
+
+
+def failed_checks(checks: list[Check]) -> list[Check]:
+    return [c for c in checks if c.result == FAIL]

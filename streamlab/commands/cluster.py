@@ -1,37 +1,24 @@
-"""`streamlab cluster ...`: the three-broker cluster of seed 003 and its failover drill."""
+"""`streamlab cluster up | down | status | drill`: the three-broker cluster of seed 003 and its failover drill."""
 
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from .errors import LabError
-from .lab import Lab
-
-STATE_COLORS = {"healthy": "green", "running": "green", "stopped": "dim", "starting": "yellow"}
+from ..errors import LabError
+from ..lab import Lab
+from .tables import status_table
 
 
-def status_table(title: str, rows) -> Table:
-    """Service rows (state, port, PID, memory) as the table `streamlab status` prints."""
-    table = Table(title=title)
-    for column in ("service", "state", "port", "pid", "memory", "detail"):
-        table.add_column(column)
-    for row in rows:
-        color = STATE_COLORS.get(row.state, "red")
-        memory = f"{row.memory_mb:.0f} MiB" if row.memory_mb else ""
-        table.add_row(row.name, f"[{color}]{row.state}[/{color}]", str(row.port or ""), str(row.pid or ""), memory, row.detail)
-    return table
-
-
-def build(lab: Lab, out) -> typer.Typer:
-    app = typer.Typer(no_args_is_help=True, help="Three-broker KRaft cluster (seed 003): up, down, status, failover drill.")
+def register(app: typer.Typer, lab: Lab, out) -> None:
+    cluster_app = typer.Typer(no_args_is_help=True, help="Three-broker KRaft cluster (seed 003): up, down, status, failover drill.")
+    app.add_typer(cluster_app, name="cluster")
 
     def runtime():
-        from .cluster import ClusterRuntime
+        from ..cluster.runtime import ClusterRuntime
 
         return ClusterRuntime(lab.settings, lab.topology, lab.console)
 
-    @app.command("up")
+    @cluster_app.command("up")
     def up():
         """Start the three nodes (broker + controller each) and wait until all are brokers in the metadata."""
         cluster = runtime()
@@ -39,17 +26,17 @@ def build(lab: Lab, out) -> typer.Typer:
         lab.console.print(f"[green]cluster is up[/green]: bootstrap {cluster.spec.bootstrap} "
                           f"(replication {cluster.spec.replication}, min ISR {cluster.spec.min_isr})")
 
-    @app.command("down")
+    @cluster_app.command("down")
     def down():
         """Stop the cluster's nodes (only the processes it started, by PID)."""
         runtime().down()
 
-    @app.command("status")
+    @cluster_app.command("status")
     def status():
         """Nodes: state, port, PID, memory."""
         out.print(status_table("three-broker cluster (native)", runtime().status()))
 
-    @app.command("drill")
+    @cluster_app.command("drill")
     def drill(
         rate: float = typer.Option(200, "--rate", help="events per second"),
         before: float = typer.Option(5, "--before", help="seconds of producing before the kill"),
@@ -58,7 +45,7 @@ def build(lab: Lab, out) -> typer.Typer:
         node: str = typer.Option("leader", "--node", help="node to kill: 1, 2, 3, or `leader` (of partition 0)"),
     ):
         """Produce acks=all, SIGKILL a broker mid-stream, restart it, then count every acknowledged event."""
-        from .cluster_drill import DrillPlan, run_drill
+        from ..cluster.drill import DrillPlan, run_drill
 
         if rate <= 0 or min(before, down_for, after) < 0:
             raise LabError("--rate must be positive and the durations non-negative", exit_code=2)
@@ -66,5 +53,3 @@ def build(lab: Lab, out) -> typer.Typer:
         out.print(report.table())
         if report.missing:
             raise LabError(f"{report.missing} acknowledged event(s) were lost")
-
-    return app

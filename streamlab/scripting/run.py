@@ -1,4 +1,4 @@
-"""Helpers for the thin scripts under producers/, consumers/ and processors/: one-line errors, exit codes."""
+"""Errors become exit codes here, for the CLI and every thin script alike."""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ from typing import Callable
 
 from rich.console import Console
 
-from .errors import LabError
+from ..errors import LabError
+
+EXIT_INTERRUPTED = 130  # the shell's code for a Ctrl+C
 
 err_console = Console(stderr=True, soft_wrap=True)
 
 
-def run_main(main: Callable[[], int | None]) -> None:
+def run_main(main: Callable[[], int | None], console: Console = err_console) -> None:
     """Run a script's main: LabError -> one red line and its exit code; Ctrl+C -> exit 130 quietly."""
     try:
         code = main()
     except LabError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(code or 0)

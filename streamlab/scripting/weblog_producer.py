@@ -7,12 +7,12 @@ a delivery summary.
 
 import argparse
 
-from .config import load_settings
-from .kafka_io import make_producer
-from .producing import produce, summary
-from .scripting import err_console
-from .topics import check_name
-from .weblogs import WebLogFactory
+from ..clients.kafka_client import make_producer
+from ..clients.topics import check_name
+from ..config import load_settings
+from ..labs.weblogs import WebLogFactory
+from .produce import produce, summary
+from .run import err_console
 
 
 def parse_args(argv=None) -> argparse.Namespace:

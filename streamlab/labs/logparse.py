@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Callable
 
 LOG_TYPES = {"apache": "apache_access", "nginx": "nginx_access", "application": "application"}

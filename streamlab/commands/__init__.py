@@ -1,0 +1,6 @@
+"""The CLI's command groups: each module parses its options, calls one function, and prints.
+
+Each exposes `register(app, lab, out)`; `streamlab/cli.py` lists them all in `COMMAND_GROUPS`.
+Modules: lifecycle (up down status logs doctor), data (produce consume), fanout (switch pipeline
+verify), gateway, topics, connect, s3, cluster, and tables (every table they print).
+"""
