@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Producer throughput: web_log_producer.py at full speed vs Kafka's own ProducerPerformance.
+"""Producer throughput: web_log_producer.py (librdkafka and kafka-python) vs Kafka's own ProducerPerformance.
 
-Both write the same number of records of the same average size, acks=all, to fresh topics on the
-same broker, in this run. Needs a running lab (`make up`). Prints figures and the ratio.
+All three write records of the same average size, acks=all, to fresh 3-partition topics on the same
+broker, in this run. Needs a running lab (`make up`). Prints figures, settings and the ratios.
 """
 
 from __future__ import annotations
@@ -36,12 +36,16 @@ def average_record_size(samples: int = 2000) -> int:
     return round(sum(len(json.dumps(factory.event(), separators=(",", ":"))) for _ in range(samples)) / samples)
 
 
-def run_web_log_producer(bootstrap: str, count: int) -> float:
+def run_web_log_producer(bootstrap: str, count: int, client: str) -> float:
     topic = fresh_topic(bootstrap, "python")
     cmd = [sys.executable, str(REPO / "producers" / "web_log_producer.py"), "--rate", "0", "--count", str(count),
-           "--topic", topic, "--bootstrap-servers", bootstrap, "--quiet"]
+           "--topic", topic, "--bootstrap-servers", bootstrap, "--quiet", "--client", client]
     result = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return float(re.search(r"([\d,]+) events/s", result.stderr).group(1).replace(",", ""))
+
+
+# Kafka's defaults but for acks=all and idempotence, which the lab's producers use too.
+PERF_PROPS = ["acks=all", "enable.idempotence=true"]
 
 
 def run_producer_performance(bootstrap: str, count: int, size: int) -> float:
@@ -50,7 +54,7 @@ def run_producer_performance(bootstrap: str, count: int, size: int) -> float:
            f"-Dlog4j2.configurationFile={REPO / 'native' / 'log4j2.properties'}",
            "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", str(count),
            "--record-size", str(size), "--throughput", "-1",
-           "--producer-props", f"bootstrap.servers={bootstrap}", "acks=all"]
+           "--producer-props", f"bootstrap.servers={bootstrap}", *PERF_PROPS]
     result = subprocess.run(cmd, capture_output=True, text=True, check=True)
     final = [line for line in result.stdout.splitlines() if "records sent" in line][-1]
     return float(re.search(r"([\d.]+) records/sec", final).group(1))
@@ -58,17 +62,24 @@ def run_producer_performance(bootstrap: str, count: int, size: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--count", type=int, default=500_000)
+    parser.add_argument("--python-count", type=int, default=50_000, help="records for kafka-python (slow)")
     parser.add_argument("--bootstrap-servers", default=settings.KAFKA_BOOTSTRAP)
     args = parser.parse_args()
     size = average_record_size()
     print(machine_line())
-    print(f"records: {args.count:,} per run, {size} bytes on average (a web-log event as JSON), acks=all, 3 partitions")
-    python_rate = run_web_log_producer(args.bootstrap_servers, args.count)
-    java_rate = run_producer_performance(args.bootstrap_servers, args.count, size)
-    print(f"web_log_producer.py (kafka-python): {python_rate:>12,.0f} events/s")
-    print(f"ProducerPerformance (Java client):  {java_rate:>12,.0f} records/s")
-    print(f"ratio python/java: {python_rate / java_rate:.3f}")
+    print(f"records: {size} bytes on average (a web-log event as JSON), acks=all, idempotence, 3 partitions, one broker")
+    print(f"ProducerPerformance settings: --num-records {args.count} --record-size {size} --throughput -1 "
+          f"--producer-props {' '.join(PERF_PROPS)} (other settings: Kafka's defaults)")
+    confluent = run_web_log_producer(args.bootstrap_servers, args.count, "confluent-kafka")
+    kafka_python = run_web_log_producer(args.bootstrap_servers, args.python_count, "kafka-python")
+    java = run_producer_performance(args.bootstrap_servers, args.count, size)
+    print(f"web_log_producer.py --client confluent-kafka: {confluent:>10,.0f} events/s  ({args.count:,} records)")
+    print(f"web_log_producer.py --client kafka-python:    {kafka_python:>10,.0f} events/s  ({args.python_count:,} records)")
+    print(f"ProducerPerformance (Java client):            {java:>10,.0f} records/s ({args.count:,} records)")
+    print(f"ratio confluent-kafka / ProducerPerformance: {confluent / java:.2f}")
+    print(f"ratio kafka-python / ProducerPerformance:    {kafka_python / java:.2f}")
+    print(f"ratio confluent-kafka / kafka-python:        {confluent / kafka_python:.1f}")
 
 
 if __name__ == "__main__":

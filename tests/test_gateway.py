@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 
 import pytest
@@ -46,7 +47,7 @@ class MemoryPublisher:
     def __init__(self):
         self.sent: list[tuple[str, dict, str | None]] = []
 
-    def publish(self, topic, records, keys):
+    async def publish(self, topic, records, keys):
         start = len(self.sent)
         self.sent += [(topic, record, key) for record, key in zip(records, keys)]
         return [(0, start + i) for i in range(len(records))]
@@ -445,6 +446,31 @@ def test_records_posted_to_two_streams_are_read_back_where_the_answers_said(kafk
         sent = post_all(test_client, posts)
     assert len(sent) == 12  # no two records were answered with the same position
     assert consume_positions(kafka_bootstrap, first, second) == sent  # count, content and positions
+
+
+@pytest.mark.integration
+def test_a_record_too_large_for_the_broker_is_413_and_nothing_of_its_batch_is_stored(kafka_bootstrap, settings):
+    (topic,) = new_topics(kafka_bootstrap, 1)
+    app, _ = build(settings, GatewayConfig(max_body_bytes=4 * 1024 * 1024))  # the body limit lets it through
+    batch = [{"n": 1}, {"blob": "x" * 1_100_000}, {"n": 3}]
+    with TestClient(app) as test_client:
+        response = test_client.post(f"/v2/{topic}", json=batch)
+        fine = test_client.post(f"/v2/{topic}", json={"n": 4})
+    assert response.status_code == 413 and response.json()["error"] == "record_too_large"
+    assert fine.status_code == 200
+    assert list(consume_positions(kafka_bootstrap, topic).values()) == [{"n": 4}]  # the refused batch left nothing
+
+
+@pytest.mark.integration
+def test_concurrent_posts_each_get_their_own_position(kafka_bootstrap, settings):
+    """Requests awaiting their acks together share the producer; every answer names a distinct record."""
+    (topic,) = new_topics(kafka_bootstrap, 1)
+    app, _ = build(settings, GatewayConfig())
+    with TestClient(app) as test_client, ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda n: test_client.post(f"/v2/{topic}", json={"n": n}), range(200)))
+    assert all(answer.status_code == 200 for answer in answers)
+    sent = {(topic, a.json()["records"][0]["partition"], a.json()["records"][0]["offset"]): {"n": n} for n, a in enumerate(answers)}
+    assert consume_positions(kafka_bootstrap, topic) == sent
 
 
 @pytest.mark.integration

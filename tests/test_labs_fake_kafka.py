@@ -1,4 +1,7 @@
-"""Every lab script's main() in-process against an in-memory stand-in for kafka-python's clients.
+"""Every lab script's main() in-process against an in-memory stand-in for the Kafka clients.
+
+kafka-python's producer and consumer, and confluent-kafka's producer (the fast paths), write to
+one in-memory cluster.
 
 Not a substitute for the integration tests (tests/test_labs_integration.py, real broker): this runs
 the same flows without a broker, so wiring mistakes in the scripts show up in the unit suite.
@@ -19,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import streamlab.clients.kafka_client as kafka_io
+import streamlab.clients.librdkafka as librdkafka
 from kafka import TopicPartition
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,6 +87,49 @@ class FakeProducer:
 
     def close(self, timeout=None):
         pass
+
+
+class DeliveredMessage:
+    """What confluent-kafka hands a delivery callback."""
+
+    def __init__(self, metadata):
+        self.metadata = metadata
+
+    def topic(self):
+        return self.metadata.topic
+
+    def partition(self):
+        return self.metadata.partition
+
+    def offset(self):
+        return self.metadata.offset
+
+
+class FakeConfluentProducer(FakeProducer):
+    """confluent-kafka's Producer: produce(topic, value, key, headers, on_delivery), reports on poll/flush."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.reports = []
+
+    def list_topics(self, timeout=None):
+        return self.cluster.topics
+
+    def produce(self, topic, value=None, key=None, headers=None, on_delivery=None):
+        key = key.encode() if isinstance(key, str) else key
+        metadata = self.send(topic, value, key, headers).get()
+        if on_delivery:
+            self.reports.append((on_delivery, DeliveredMessage(metadata)))
+
+    def poll(self, timeout=None):
+        reports, self.reports = self.reports, []
+        for callback, message in reports:
+            callback(None, message)
+        return len(reports)
+
+    def flush(self, timeout=None):
+        self.poll()
+        return 0
 
 
 class FakeConsumer:
@@ -150,6 +197,7 @@ def cluster(monkeypatch):
     FakeProducer.cluster = FakeConsumer.cluster = cluster
     monkeypatch.setattr(kafka_io, "KafkaProducer", FakeProducer)
     monkeypatch.setattr(kafka_io, "KafkaConsumer", FakeConsumer)
+    monkeypatch.setattr(librdkafka, "Producer", FakeConfluentProducer)
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     yield cluster
     for sig, handler in handlers.items():  # the scripts install their own Ctrl+C handling

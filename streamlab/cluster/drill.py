@@ -18,7 +18,8 @@ from rich.table import Table
 from kafka import TopicPartition
 
 from ..clients import topics as topic_ops
-from ..clients.kafka_client import decode_json, make_admin, make_consumer, make_producer
+from ..clients.kafka_client import decode_json, make_admin, make_consumer, to_json_bytes
+from ..clients.librdkafka import make_fast_producer
 from ..errors import LabError
 from .runtime import ClusterRuntime
 
@@ -139,29 +140,29 @@ def _produce(cluster: ClusterRuntime, plan: DrillPlan, report: DrillReport, moni
     """Send numbered events at the planned rate through the kill and restart; return the ack times."""
     run_id = report.run_id = uuid.uuid4().hex[:8]
     ack_times: list[float] = []
-    producer = make_producer(cluster.spec.bootstrap, enable_idempotence=True, retries=1_000_000,
-                             delivery_timeout_ms=120_000, max_in_flight_requests_per_connection=5)
+    # librdkafka retries until the delivery timeout: a record survives the failover, or is reported failed.
+    producer = make_fast_producer(cluster.spec.bootstrap, delivery_timeout_s=120)
 
-    def acked(seq: int):
-        return lambda _meta: (report.acked.add(seq), ack_times.append(time.monotonic()))
-
-    def failed(_exc):
-        report.failed += 1
+    def report_delivery(err, msg) -> None:
+        if err is None:
+            report.acked.add(int(msg.key()))
+            ack_times.append(time.monotonic())
+        else:
+            report.failed += 1
 
     restart = _Restart(cluster, report)
     started, total = time.monotonic(), plan.before + plan.down_for + plan.after
     last_line = 0.0
     while (elapsed := time.monotonic() - started) < total:
         _failover_step(cluster, plan, report, restart, elapsed)
-        future = producer.send(TOPIC, key=str(report.sent), value={"run": run_id, "seq": report.sent})
-        future.add_callback(acked(report.sent)).add_errback(failed)
+        producer.produce(TOPIC, to_json_bytes({"run": run_id, "seq": report.sent}), str(report.sent), on_delivery=report_delivery)
+        producer.poll(0)
         report.sent += 1
         if elapsed - last_line >= 1:
             last_line = elapsed
             cluster.console.print(f"{elapsed:5.1f}s sent {report.sent} acked {len(report.acked)} failed {report.failed} | {monitor.summary()}", highlight=False)
         time.sleep(max(0.0, started + report.sent / plan.rate - time.monotonic()))
-    producer.flush(timeout=120)
-    producer.close()
+    producer.flush(120)
     restart.finish()
     return ack_times
 

@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ..clients.kafka_client import make_producer
+from ..clients.kafka_client import to_json_bytes
+from ..clients.senders import ConfluentSender, Deliveries
 from ..clients.opensearch import OpenSearch
 from ..clients.s3 import object_body, s3_client, s3_location
 from ..errors import LabError
@@ -191,15 +192,19 @@ def _watch(watcher, count: int, stop: threading.Event) -> None:
 
 
 def _produce(lab: Lab, topic: str, run_id: str, count: int, rate: float) -> dict[int, float]:
-    producer = make_producer(lab.settings.KAFKA_BOOTSTRAP)
+    deliveries = Deliveries()
+    sender = ConfluentSender(lab.settings.KAFKA_BOOTSTRAP, deliveries)
     factory = WebLogFactory()
     sent_at: dict[int, float] = {}
     pacer = Pacer(rate)
     for seq in range(count):
         event = factory.event(run_id=run_id, seq=seq)
         sent_at[seq] = time.time()
-        producer.send(topic, value=event, key=event["ip"])
+        sender.send(topic, to_json_bytes(event), event["ip"])
+        sender.service()
         pacer.wait(seq + 1)
-    producer.flush(timeout=30)
-    producer.close()
+    sender.flush(30)
+    if deliveries.delivered < count:
+        raise LabError(f"Kafka acknowledged {deliveries.delivered} of {count} events ({deliveries.first_error or 'flush timed out'})",
+                       "check the broker with `streamlab status`")
     return sent_at

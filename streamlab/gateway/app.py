@@ -30,7 +30,7 @@ DESCRIPTION = (
 
 
 class Publisher(Protocol):
-    def publish(self, topic: str, records: list[dict], keys: list[str | None]) -> list[tuple[int, int]]: ...
+    async def publish(self, topic: str, records: list[dict], keys: list[str | None]) -> list[tuple[int, int]]: ...
     def close(self) -> None: ...
 
 
@@ -90,9 +90,8 @@ def _put_records(config: GatewayConfig, publisher: Publisher, catalog: Catalog) 
         body = await read_limited(request.headers.get("content-length"), request.stream(), config.max_body_bytes)
         records = parse_records(body, config.max_batch)
         keys = record_keys(records, partition_key)
-        # kafka-python blocks: run it in the thread pool so the event loop keeps serving.
-        await run_in_threadpool(catalog.require, stream)
-        positions = await run_in_threadpool(publisher.publish, stream, records, keys)
+        await run_in_threadpool(catalog.require, stream)  # cached; a refresh asks the broker (blocking)
+        positions = await publisher.publish(stream, records, keys)  # awaits acks without holding a thread
         return Accepted(stream=stream, records=[RecordPosition(partition=p, offset=o) for p, o in positions])
 
     return put_records

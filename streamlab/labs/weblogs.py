@@ -2,11 +2,15 @@
 
 Building every field with Faker costs ~200 µs an event (about 5,000/s), so the factory draws
 from pools of Faker values made once; `fresh=True` keeps the one-Faker-call-per-field style.
+`encoded()` goes further for full-speed producing: the pools are JSON-escaped once and an event is
+one string format (~3 µs, against ~10 µs for `event()` plus ~15 µs for `json.dumps`).
 """
 
 from __future__ import annotations
 
+import json
 import random
+import time
 from datetime import datetime, timezone
 
 from faker import Faker
@@ -33,6 +37,9 @@ class WebLogFactory:
             self._urls = [self._url() for _ in range(pool_size)]
             self._agents = [self.faker.user_agent() for _ in range(pool_size)]
 
+        self._encoded_pools: tuple[list, ...] | None = None
+        self._clock_ms, self._clock_text = 0, ""
+
     def _url(self) -> str:
         return f"{self.faker.url().rstrip('/')}/{self.faker.uri_path()}"
 
@@ -53,3 +60,34 @@ class WebLogFactory:
         }
         event.update(extra)
         return event
+
+    def encoded(self) -> tuple[str, bytes]:
+        """(ip, the event as compact JSON bytes): the same fields and mix as `event()`, built from pre-escaped pools."""
+        ips, methods, urls, statuses, agents = self._encoded_pools or self._encode_pools()
+        draw = self.random.random  # one float per field: ~5x cheaper than random.choice
+        ip, ip_json = ips[int(draw() * len(ips))]
+        value = '{"ip":%s,"timestamp":"%s","method":%s,"url":%s,"status_code":%s,"user_agent":%s}' % (
+            ip_json, self._now_text(), methods[int(draw() * len(methods))], urls[int(draw() * len(urls))],
+            statuses[int(draw() * len(statuses))], agents[int(draw() * len(agents))])
+        return ip, value.encode()
+
+    def _encode_pools(self) -> tuple[list, ...]:
+        if self.fresh:
+            raise ValueError("encoded() draws from pools; it is not available with fresh=True")
+        escape = json.dumps
+        self._encoded_pools = (
+            [(ip, escape(ip)) for ip in self._ips],
+            [escape(m) for m in self._methods],
+            [escape(u, ensure_ascii=False) for u in self._urls],
+            [str(s) for s in self._statuses],
+            [escape(a, ensure_ascii=False) for a in self._agents],
+        )
+        return self._encoded_pools
+
+    def _now_text(self) -> str:
+        """The current UTC time as `2026-12-01T15:52:51.526Z`, formatted once per millisecond."""
+        now_ms = int(time.time() * 1000)
+        if now_ms != self._clock_ms:
+            moment = datetime.fromtimestamp(now_ms / 1000, timezone.utc)
+            self._clock_ms, self._clock_text = now_ms, moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return self._clock_text

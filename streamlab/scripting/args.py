@@ -10,10 +10,10 @@ import argparse
 import signal
 import threading
 
-from ..clients.kafka_client import make_producer
+from ..clients.senders import KafkaPythonSender
 from ..config import load_settings
 from ..errors import EXIT_BAD_INPUT, LabError
-from .produce import produce, summary
+from .produce import DeliveryStats, produce, summary
 from .run import err_console
 
 
@@ -54,13 +54,15 @@ def check_producer_args(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 
 def produce_and_report(args, events, key=None, rate=None, count=None, **producer_options) -> int:
-    """Send `events` to args.topic with a live display; print the delivery summary; 0 if all arrived."""
-    producer = make_producer(args.bootstrap_servers, **producer_options)
-    stats = produce(producer, args.topic, events, key=key or (lambda event: None), rate=rate, count=count,
-                    live=not getattr(args, "quiet", True))
-    producer.close()
+    """Send `events` to args.topic with kafka-python (the course's client); print the delivery summary; 0 if all arrived."""
+    stats = DeliveryStats()
+    sender = KafkaPythonSender(args.bootstrap_servers, stats.deliveries, **producer_options)
+    key = key or (lambda event: None)
+    records = ((key(event), event) for event in events)
+    produce(sender, args.topic, records, stats, rate=rate, count=count, live=not getattr(args, "quiet", True))
+    sender.close()
     err_console.print(summary(stats, args.topic), highlight=False)
-    return 0 if stats.failed == 0 and stats.delivered == stats.sent else 1
+    return 0 if stats.all_delivered else 1
 
 
 def add_consumer_args(parser: argparse.ArgumentParser, group: str | None) -> None:
