@@ -1,32 +1,46 @@
 #!/usr/bin/env python3
-"""Gateway throughput: single-record POSTs per second and p50/p99 latency, against the real broker.
+"""Gateway throughput: POSTs per second and p50/p99 latency under wrk, against the real broker.
 
 Starts `streamlab gateway` as a subprocess on a free loopback port (its own process, as students
-run it), sends a bounded number of single-record POSTs to a fresh topic from a few client threads,
-then stops it. The reference in the same run is the Kafka client alone: the same records, the same
-threads, each waiting for its acks=all acknowledgement as the gateway does, so the ratio is what
-HTTP + JSON cost. Needs `make up` (Kafka).
+run it) and drives it with wrk at 32 and 128 connections with single-record POSTs, then with
+500-record batch POSTs. The reference in the same run is a no-op FastAPI endpoint on the same stack
+(bench/noop_app.py: it parses the body and answers), so the ratio is what Kafka costs.
+Needs `make up` (Kafka) and `wrk` (apt-get install wrk).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from pathlib import Path
 
 import requests
-from _common import REPO, machine_line, percentile, settings
+from _common import REPO, machine_line, settings
 
-from streamlab.clients.kafka_client import make_admin, make_producer
+from streamlab.clients.kafka_client import make_admin
 from streamlab.clients.topics import create, delete
 from streamlab.errors import LabError
 from streamlab.scripting.run import run_main
 from streamlab.waiting import wait_for
+
+SINGLE = {"seq": 1, "item": "croissant", "qty": 2}
+# wrk's Lua: one fixed body per request, and p50/p99 latency in microseconds on the last line.
+WRK_SCRIPT = r"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = io.open("{body}"):read("*a")
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d\n", summary.requests, summary.errors.status, latency:percentile(50), latency:percentile(99)))
+end
+"""
 
 
 def free_port() -> int:
@@ -35,19 +49,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gateway(port: int) -> subprocess.Popen:
-    """`streamlab gateway` on loopback; waits until /healthz answers (Kafka reachable)."""
-    server = subprocess.Popen([sys.executable, "-m", "streamlab", "gateway", "--port", str(port)], cwd=REPO,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    ready = lambda: requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200  # noqa: E731
+def start_server(command: list[str], port: int, health: str, log: Path) -> subprocess.Popen:
+    """A server subprocess on loopback, its output in `log` (a pipe would fill and stall it); waits until `health` answers 200."""
+    with log.open("w") as sink:
+        server = subprocess.Popen(command, cwd=REPO, stdout=sink, stderr=subprocess.STDOUT, text=True)
+    ready = lambda: requests.get(f"http://127.0.0.1:{port}{health}", timeout=2).status_code == 200  # noqa: E731
     exited = lambda: "exited" if server.poll() is not None else None  # noqa: E731
     try:
-        up = wait_for(ready, 30, "waiting for the gateway", abort=exited)
+        up = wait_for(ready, 30, f"waiting for {command[-3:]}", abort=exited)
     except RuntimeError:
-        raise LabError(f"the gateway exited: {server.stderr.read().strip().splitlines()[-1:]}") from None
+        raise LabError(f"the server exited: {log.read_text().strip().splitlines()[-1:]}") from None
     if not up:
         server.kill()
-        raise LabError(f"the gateway did not answer on port {port} within 30s")
+        raise LabError(f"nothing answered on port {port} within 30s")
     return server
 
 
@@ -59,78 +73,65 @@ def stop_gateway(server: subprocess.Popen) -> None:
         server.kill()
 
 
-def measure(send: Callable[[int], None], count: int, threads: int) -> tuple[float, list[float]]:
-    """Run send(i) for i < count over `threads` threads; (requests per second, latencies in seconds)."""
-    latencies: list[float] = []
-
-    def timed(i: int) -> None:
-        started = time.perf_counter()
-        send(i)
-        latencies.append(time.perf_counter() - started)
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(timed, range(count)))
-    return count / (time.perf_counter() - started), latencies
-
-
-def via_gateway(port: int, topic: str, threads: int) -> Callable[[int], None]:
-    sessions = [requests.Session() for _ in range(threads)]  # keep-alive, one connection per thread
-    url = f"http://127.0.0.1:{port}/v2/{topic}"
-
-    def send(i: int) -> None:
-        response = sessions[i % threads].post(url, json={"seq": i, "item": "croissant", "qty": 2}, timeout=30)
-        if response.status_code != 200:
-            raise LabError(f"POST {i} answered {response.status_code}: {response.text[:200]}")
-
-    return send
+def wrk(url: str, body: bytes, connections: int, seconds: int, workdir: Path) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p99 ms, non-2xx answers) of one wrk run."""
+    (workdir / "body.json").write_bytes(body)
+    script = workdir / "post.lua"
+    script.write_text(WRK_SCRIPT.replace("{body}", str(workdir / "body.json")))
+    threads = min(2, connections)
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), url],
+                         capture_output=True, text=True, check=True).stdout
+    found = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+)", out)
+    if not found:
+        raise LabError(f"wrk gave no result for {url}: {out.strip().splitlines()[-3:]}")
+    requests_, errors, p50_us, p99_us = map(int, found.groups())
+    return requests_ / seconds, p50_us / 1000, p99_us / 1000, errors
 
 
-def via_producer(producer, topic: str) -> Callable[[int], None]:
-    def send(i: int) -> None:
-        producer.send(topic, value={"seq": i, "item": "croissant", "qty": 2}).get(timeout=30)
-
-    return send
-
-
-def run(label: str, send: Callable[[int], None], count: int, threads: int) -> float:
-    """A warm-up (connections, metadata), then the measured run; prints and returns requests/s."""
-    measure(send, min(200, count), threads)
-    rate, latencies = measure(send, count, threads)
-    print(f"{label:<24} {rate:>9,.0f} req/s   p50 {percentile(latencies, 50) * 1000:6.2f} ms   "
-          f"p99 {percentile(latencies, 99) * 1000:6.2f} ms")
+def drive(label: str, url: str, body: bytes, connections: int, seconds: int, workdir: Path) -> float:
+    probe = requests.post(url, data=body, headers={"content-type": "application/json"}, timeout=30)
+    if probe.status_code != 200:
+        raise LabError(f"{label}: POST answered {probe.status_code}: {probe.text[:200]}")
+    wrk(url, body, connections, 2, workdir)  # warm-up: connections, metadata, the producer's first batch
+    rate, p50, p99, errors = wrk(url, body, connections, seconds, workdir)
+    print(f"{label:<34} {connections:>4} conn {rate:>9,.0f} req/s   p50 {p50:7.2f} ms   p99 {p99:7.2f} ms"
+          + (f"   {errors} non-2xx!" if errors else ""))
     return rate
 
 
-def compare(topic: str, count: int, threads: int) -> None:
-    port = free_port()
-    server = start_gateway(port)
+def compare(topic: str, seconds: int, workdir: Path) -> None:
+    gateway_port, noop_port = free_port(), free_port()
+    gateway = start_server([sys.executable, "-m", "streamlab", "gateway", "--port", str(gateway_port)], gateway_port, "/healthz",
+                           workdir / "gateway.log")
+    noop = start_server([sys.executable, str(REPO / "bench" / "noop_app.py"), str(noop_port)], noop_port, "/docs", workdir / "noop.log")
+    single = json.dumps(SINGLE).encode()
+    batch = json.dumps([dict(SINGLE, seq=n) for n in range(500)]).encode()
     try:
-        gateway = run("gateway (HTTP + Kafka)", via_gateway(port, topic, threads), count, threads)
+        for connections in (32, 128):
+            ours = drive("gateway, 1 record per POST", f"http://127.0.0.1:{gateway_port}/v2/{topic}", single, connections, seconds, workdir)
+            reference = drive("no-op endpoint, same stack", f"http://127.0.0.1:{noop_port}/v2/{topic}", single, connections, seconds, workdir)
+            print(f"  ratio gateway / no-op at {connections} connections: {ours / reference:.2f}")
+        batches = drive("gateway, 500 records per POST", f"http://127.0.0.1:{gateway_port}/v2/{topic}", batch, 8, seconds, workdir)
+        print(f"  batch POSTs: {batches * 500:,.0f} records/s")
     finally:
-        stop_gateway(server)
-    producer = make_producer(settings.KAFKA_BOOTSTRAP, linger_ms=0)
-    try:
-        client = run("Kafka client alone", via_producer(producer, topic), count, threads)
-    finally:
-        producer.close()
-    print(f"gateway / client: {gateway / client:.2f}")
+        stop_gateway(gateway)
+        stop_gateway(noop)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=3000, help="single-record POSTs (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=4, help="client threads, each with its own connection")
+    parser.add_argument("--seconds", type=int, default=8, help="each wrk run (default: %(default)s)")
     args = parser.parse_args()
-    if args.count < 1 or args.threads < 1:
-        raise LabError("--count and --threads must be at least 1", exit_code=2)
+    if not shutil.which("wrk"):
+        raise LabError("wrk is not installed", "apt-get install wrk (Debian/Ubuntu) or brew install wrk")
     topic = f"bench_gateway_{int(time.time())}"
     admin = make_admin(settings.KAFKA_BOOTSTRAP)
     create(admin, topic, partitions=3)
     print(machine_line())
-    print(f"{args.count:,} single-record POSTs, {args.threads} client threads, topic {topic}, acks=all")
+    print(f"wrk, {args.seconds}s per run, topic {topic} (3 partitions), acks=all; the gateway and the no-op each one uvicorn worker")
     try:
-        compare(topic, args.count, args.threads)
+        with tempfile.TemporaryDirectory(prefix="gateway-bench-") as folder:
+            compare(topic, args.seconds, Path(folder))
     finally:
         delete(admin, topic)
         admin.close()

@@ -29,6 +29,7 @@ def producer_config(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, delivery_tim
         "acks": "all",
         "enable.idempotence": True,  # the producer's own retries never write a record twice
         "linger.ms": 5,
+        "socket.nagle.disable": True,  # small acks=all requests are not held back by Nagle's algorithm
         "batch.size": 1_000_000,
         "compression.type": compression,
         "queue.buffering.max.messages": 500_000,

@@ -35,6 +35,7 @@ class Publisher(Protocol):
 
 
 class Catalog(Protocol):
+    def known_now(self, stream: str) -> bool: ...
     def require(self, stream: str) -> None: ...
     def refresh(self) -> None: ...
 
@@ -90,7 +91,8 @@ def _put_records(config: GatewayConfig, publisher: Publisher, catalog: Catalog) 
         body = await read_limited(request.headers.get("content-length"), request.stream(), config.max_body_bytes)
         records = parse_records(body, config.max_batch)
         keys = record_keys(records, partition_key)
-        await run_in_threadpool(catalog.require, stream)  # cached; a refresh asks the broker (blocking)
+        if not catalog.known_now(stream):
+            await run_in_threadpool(catalog.require, stream)  # asks the broker (blocking), at most once a second
         positions = await publisher.publish(stream, records, keys)  # awaits acks without holding a thread
         return Accepted(stream=stream, records=[RecordPosition(partition=p, offset=o) for p, o in positions])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from functools import partial
 
 from confluent_kafka import KafkaError, Producer
 
@@ -58,14 +59,16 @@ class KafkaPublisher:
         if any(len(value) + len(key or "") > MAX_RECORD_BYTES for value, key in zip(values, keys)):
             raise GatewayError(413, "record_too_large", "a record is larger than the broker accepts (1 MB); split it")
         producer = self._producer or await asyncio.to_thread(self._get)
-        loop = asyncio.get_running_loop()
-        acks = [loop.create_future() for _ in values]
+        batch = _BatchAck(asyncio.get_running_loop(), len(values))
+        expiry = batch.loop.call_later(self.wait_s + 1, batch.expire)  # cheaper than wait_for, which wraps a task
         try:
-            for value, key, ack in zip(values, keys, acks):
-                producer.produce(topic, value, key, on_delivery=_resolver(loop, ack))
-            return await asyncio.wait_for(asyncio.gather(*acks), timeout=self.wait_s + 1)
-        except (BufferError, asyncio.TimeoutError, _Refused):
+            for index, (value, key) in enumerate(zip(values, keys)):
+                producer.produce(topic, value, key, on_delivery=partial(batch.report, index))
+            return await batch.done
+        except (BufferError, _Refused):
             raise kafka_unavailable(self.bootstrap) from None
+        finally:
+            expiry.cancel()
 
     def close(self) -> None:
         with self._lock:
@@ -76,23 +79,35 @@ class KafkaPublisher:
 
 
 class _Refused(Exception):
-    """The broker refused or timed out one record."""
+    """The broker refused or timed out a record."""
 
 
-def _resolver(loop: asyncio.AbstractEventLoop, ack: asyncio.Future):
-    """A delivery callback (poller thread) that settles `ack` on the event loop's thread."""
+class _BatchAck:
+    """One request's acknowledgements: the poller thread fills in positions; the loop wakes once, when all are in."""
 
-    def report(err: KafkaError | None, msg) -> None:
-        outcome = _Refused(err.str()) if err is not None else (msg.partition(), msg.offset())
-        loop.call_soon_threadsafe(_settle, ack, outcome)
+    def __init__(self, loop: asyncio.AbstractEventLoop, count: int):
+        self.loop, self.done = loop, loop.create_future()
+        self.positions: list[tuple[int, int] | None] = [None] * count
+        self.waiting, self.error = count, ""
 
-    return report
+    def report(self, index: int, err: KafkaError | None, msg) -> None:
+        """A delivery callback, on the poller thread (the only thread that runs them)."""
+        if err is not None:
+            self.error = self.error or err.str()
+        else:
+            self.positions[index] = (msg.partition(), msg.offset())
+        self.waiting -= 1
+        if self.waiting == 0:
+            self.loop.call_soon_threadsafe(self._settle)
 
+    def _settle(self) -> None:
+        if self.done.done():  # the request already gave up (timeout)
+            return
+        if self.error:
+            self.done.set_exception(_Refused(self.error))
+        else:
+            self.done.set_result(self.positions)
 
-def _settle(ack: asyncio.Future, outcome) -> None:
-    if ack.done():  # the request already gave up (timeout)
-        return
-    if isinstance(outcome, Exception):
-        ack.set_exception(outcome)
-    else:
-        ack.set_result(outcome)
+    def expire(self) -> None:
+        if not self.done.done():
+            self.done.set_exception(_Refused("no acknowledgement in time"))

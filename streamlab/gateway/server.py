@@ -43,4 +43,4 @@ def serve(settings: Settings, topology: Topology, port: int | None, console: Con
     console.print(f"gateway on http://{host}:{port} -> Kafka {settings.KAFKA_BOOTSTRAP}; "
                   f"POST /v2/{{stream}} (streams: {', '.join(config.streams) or 'any topic'}); "
                   f"spec at /docs and /openapi.json; API key {key}", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, server_header=False)

@@ -66,6 +66,10 @@ class StreamCatalog:
             self.refresh()
         return stream in self._known
 
+    def known_now(self, stream: str) -> bool:
+        """True when the cached list says `stream` exists and is fresh: no broker call, no thread needed."""
+        return not stream.startswith("_") and stream in self._known and self._clock() - self._fetched <= REFRESH_ANYWAY_S
+
     def require(self, stream: str) -> None:
         """404 for a topic that does not exist or is internal (offsets, Connect's state)."""
         if stream.startswith("_"):
