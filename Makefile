@@ -13,7 +13,7 @@ TOPIC   ?= web_logs
 MAX     ?= 20
 
 .DEFAULT_GOAL := help
-.PHONY: help venv up down status logs topics produce consume connect-s3 switch-connect switch-elk switch-efk pipeline verify doctor test bench clean distclean
+.PHONY: help venv up down status logs console topics produce consume connect-s3 switch-connect switch-elk switch-efk pipeline verify doctor test bench clean distclean
 
 help: ## this list
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ status: $(STAMP) ## services, ports, PIDs and memory as a table
 
 logs: $(STAMP) ## last lines of a service log: make logs SERVICE=connect
 	@$(LAB) logs $(SERVICE)
+
+console: $(STAMP) ## the lab console in the foreground (make up already runs it on http://127.0.0.1:8090)
+	@$(LAB) console $(ARGS)
 
 topics: $(STAMP) ## list topics
 	@$(LAB) topics list
@@ -69,7 +72,15 @@ verify: $(STAMP) ## send tagged events through the active pipeline; per sink: re
 doctor: $(STAMP) ## check this machine before class (Java, Maven, Docker, ports, .env)
 	@$(LAB) doctor
 
-test: $(STAMP) ## install everything needed and run the whole suite against real services
+# The console's browser tests drive Debian's chromium (a test tool's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the console's browser tests ..."
+	@$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null \
+	  || { echo "error: could not install chromium (run: sudo apt-get install chromium)"; exit 1; }
+
+test: $(STAMP) $(CHROMIUM) ## install everything needed and run the whole suite against real services
 	@$(PY) -m pytest $(ARGS)
 
 bench: $(STAMP) ## run the benchmarks (needs `make up`)

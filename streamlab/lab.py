@@ -53,9 +53,27 @@ class Lab:
         return make_admin(self.settings.KAFKA_BOOTSTRAP)
 
     def up(self, only: list[str] | None = None) -> None:
-        """Start the runtime's services, then provision what they hold."""
-        self.runtime.up(only)
-        self.provision(only)
+        """Start the runtime's services, provision what they hold, then the console (both runtimes)."""
+        from .console.service import NAME, start_console
+
+        services = [s for s in only if s != NAME] if only else None
+        if services or only is None:
+            self.runtime.up(services)
+            self.provision(services)
+        if only is None or NAME in only:
+            start_console(self.settings, self.topology, self.runtime.name, self.console)
+
+    def down(self) -> None:
+        from .console.service import stop_console
+
+        stop_console(self.settings, self.console)
+        self.runtime.down()
+
+    def status(self) -> list:
+        """Every service's row, the console's last."""
+        from .console.service import console_status
+
+        return [*self.runtime.status(), console_status(self.settings, self.topology)]
 
     def provision(self, only: list[str] | None = None) -> None:
         """Create the default topics and (local store only) the buckets of the services just started; idempotent."""

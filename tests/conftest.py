@@ -106,3 +106,25 @@ def run_cli(*args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedP
     return subprocess.run(
         [sys.executable, "-m", "streamlab", *args], cwd=REPO, capture_output=True, text=True, timeout=timeout, **kwargs
     )
+
+
+# --- the lab console's tests (test_console_api.py, test_console_browser.py) -----------------------
+
+
+@pytest.fixture(scope="module")
+def console_lab(lab_controller):
+    """Every service the console shows, and the connect fan-out active."""
+    lab_controller.ensure("kafka", "s3", "opensearch", "connect")
+    switched = run_cli("switch", "connect", timeout=180)
+    assert switched.returncode == 0, switched.stderr
+    return Lab(runtime_name="native")
+
+
+@pytest.fixture(scope="module")
+def console_url(console_lab):
+    """The console served in a thread of the test process, over the real services."""
+    from streamlab.console.server import start_in_thread
+
+    server = start_in_thread(console_lab)
+    yield server.url
+    server.stop()

@@ -24,12 +24,12 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
     @app.command()
     def down():
         """Stop the lab's services (only the processes it started)."""
-        lab.runtime.down()
+        lab.down()
 
     @app.command()
     def status():
         """A table of services: state, port, PID and memory."""
-        out.print(status_table(f"streamlab ({lab.runtime.name} runtime)", lab.runtime.status()))
+        out.print(status_table(f"streamlab ({lab.runtime.name} runtime)", lab.status()))
 
     @app.command()
     def logs(service: str, lines: int = typer.Option(100, "--lines", "-n", help="how many lines from the end")):
