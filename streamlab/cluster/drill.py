@@ -7,11 +7,13 @@ acknowledged event must be there exactly once. A monitor samples leaders and ISR
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from rich.table import Table
 
@@ -260,4 +262,16 @@ def run_drill(cluster: ClusterRuntime, plan: DrillPlan) -> DrillReport:
     report.missing = len(report.acked - set(seen))
     report.duplicated = sum(n - 1 for n in seen.values() if n > 1)
     report.longest_gap_s = longest_gap(ack_times)
+    save_report(report, last_report_path(cluster.settings))
     return report
+
+
+def last_report_path(settings) -> Path:
+    """Where the newest drill's figures stay, for `streamlab check cluster-failover` and the KPIs."""
+    return Path(settings.LAB_HOME) / "cluster" / "last-drill.json"
+
+
+def save_report(report: DrillReport, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figures = {k: v for k, v in asdict(report).items() if k != "acked"}
+    path.write_text(json.dumps({**figures, "acknowledged": len(report.acked), "finished_at": time.time()}, indent=2))

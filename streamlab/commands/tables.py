@@ -43,3 +43,24 @@ def verify_table(title: str, reports: list[dict]) -> Table:
         table.add_row(r["sink"], str(r["received"]), f"[{color}]{r['missing']}[/{color}]", str(r["duplicated"]),
                       _seconds(r["p50"]), _seconds(r["p99"]))
     return table
+
+
+def _mark(ok: bool) -> str:
+    return "[green]✓[/green]" if ok else "[red]✗[/red]"
+
+
+def checklist_table(report) -> Table:
+    """One lab's criteria: ✓ or ✗ and what was observed."""
+    title = f"{report.lab} (seed {report.seed}): {'done' if report.done else 'not done yet'}"
+    table = new_table(title, "", "criterion", "observed")
+    for criterion in report.criteria:
+        table.add_row(_mark(criterion.ok), criterion.name, criterion.detail)
+    return table
+
+
+def labs_table(reports) -> Table:
+    """Every lab in course order: done or how many criteria are missed."""
+    table = new_table("the course's labs", "", "lab", "seed", "missed")
+    for report in reports:
+        table.add_row(_mark(report.done), report.lab, report.seed, str(sum(not c.ok for c in report.criteria)))
+    return table
