@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-LAB    := $(VENV)/bin/streamlab
+CLI    := $(VENV)/bin/streamlab
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 ARGS    ?=
@@ -13,7 +13,7 @@ TOPIC   ?= web_logs
 MAX     ?= 20
 
 .DEFAULT_GOAL := help
-.PHONY: help venv up down status logs console topics produce consume connect-s3 switch-connect switch-elk switch-efk pipeline verify doctor test bench clean distclean
+.PHONY: help venv up down status logs console check break-connect break-opensearch break-records break-broker topics produce consume connect-s3 switch-connect switch-elk switch-efk pipeline verify doctor test bench clean distclean
 
 help: ## this list
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -28,49 +28,66 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## create .venv with the pinned dependencies
 
 up: $(STAMP) ## start the lab (docker if an engine answers, else native processes)
-	@$(LAB) up $(ARGS)
+	@$(CLI) up $(ARGS)
 
 down: $(STAMP) ## stop the lab (only what it started)
-	@$(LAB) down
+	@$(CLI) down
 
 status: $(STAMP) ## services, ports, PIDs and memory as a table
-	@$(LAB) status
+	@$(CLI) status
 
 logs: $(STAMP) ## last lines of a service log: make logs SERVICE=connect
-	@$(LAB) logs $(SERVICE)
+	@$(CLI) logs $(SERVICE)
 
 console: $(STAMP) ## the lab console in the foreground (make up already runs it on http://127.0.0.1:8090)
-	@$(LAB) console $(ARGS)
+	@$(CLI) console $(ARGS)
 
 topics: $(STAMP) ## list topics
-	@$(LAB) topics list
+	@$(CLI) topics list
 
 produce: $(STAMP) ## web-log producer: make produce ARGS="--count 1000 --rate 200"
 	@$(PY) producers/web_log_producer.py $(ARGS)
 
 consume: $(STAMP) ## print a topic: make consume TOPIC=web_logs MAX=20
-	@$(LAB) consume $(TOPIC) --max $(MAX)
+	@$(CLI) consume $(TOPIC) --max $(MAX)
 
 connect-s3: $(STAMP) ## register connectors/s3-sink.json: web_logs -> S3, year/month/day/hour, 10 records per object
-	@$(LAB) connect register connectors/s3-sink.json
+	@$(CLI) connect register connectors/s3-sink.json
 
 switch-connect: $(STAMP) ## fan-out with Kafka Connect: S3 sink + OpenSearch sink (both runtimes)
-	@$(LAB) switch connect
+	@$(CLI) switch connect
 
 switch-elk: $(STAMP) ## fan-out with Logstash: raw to S3, parsed to OpenSearch (docker runtime)
-	@$(LAB) switch elk
+	@$(CLI) switch elk
 
 switch-efk: $(STAMP) ## fan-out with Fluent Bit: payload lifted, raw to S3, processed to OpenSearch (docker)
-	@$(LAB) switch efk
+	@$(CLI) switch efk
 
 pipeline: $(STAMP) ## which fan-out pipeline is active
-	@$(LAB) pipeline
+	@$(CLI) pipeline
 
 verify: $(STAMP) ## send tagged events through the active pipeline; per sink: received/missing/duplicated/latency
-	@$(LAB) verify $(ARGS)
+	@$(CLI) verify $(ARGS)
+
+# make check LAB=connect-s3 grades one lab; empty: every lab.
+LAB ?=
+check: $(STAMP) ## grade the course's labs, each criterion with its fix: make check, or make check LAB=connect-s3 (LAB=kpis: seed 003's KPIs)
+	@$(CLI) check $(LAB) $(ARGS)
+
+break-connect: $(STAMP) ## fault drill: SIGKILL the Connect worker mid-stream, restart it, prove nothing was lost
+	@$(CLI) drill connect $(ARGS)
+
+break-opensearch: $(STAMP) ## fault drill: OpenSearch down for 20 s while events flow, then 0 missing
+	@$(CLI) drill opensearch $(ARGS)
+
+break-records: $(STAMP) ## fault drill: malformed records into web_logs; the sinks dead-letter them with the reason
+	@$(CLI) drill records $(ARGS)
+
+break-broker: $(STAMP) ## fault drill: kill a broker of the three-node cluster (streamlab cluster up first)
+	@$(CLI) cluster drill $(ARGS)
 
 doctor: $(STAMP) ## check this machine before class (Java, Maven, Docker, ports, .env)
-	@$(LAB) doctor
+	@$(CLI) doctor
 
 # The console's browser tests drive Debian's chromium (a test tool's own browser download is not used).
 CHROMIUM := /usr/bin/chromium
@@ -87,7 +104,7 @@ bench: $(STAMP) ## run the benchmarks (needs `make up`)
 	@for b in bench/[a-z]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean: ## stop the lab and delete its state (topics, S3 objects, indices); keeps the jar cache
-	@test -x $(LAB) && $(LAB) down || true
+	@test -x $(CLI) && $(CLI) down || true
 	@rm -rf .lab/run .lab/logs .lab/kafka .lab/s3proxy .lab/opensearch .lab/connect .lab-test data/s3
 
 distclean: clean ## also delete the virtualenv and the jar cache

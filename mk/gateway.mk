@@ -4,10 +4,10 @@
 .PHONY: gateway connect-streams gateway-openapi
 
 gateway: $(STAMP) ## HTTP gateway on lab.yaml's port (8088): POST /v2/{stream} puts JSON into topic {stream}
-	@$(LAB) gateway $(ARGS)
+	@$(CLI) gateway $(ARGS)
 
 connect-streams: $(STAMP) ## register connectors/s3-sink-streams.json: each gateway stream -> streams/<stream>/year=/.../hour=/
-	@$(LAB) connect register connectors/s3-sink-streams.json
+	@$(CLI) connect register connectors/s3-sink-streams.json
 
 gateway-openapi: $(STAMP) ## rewrite gateway/openapi.json from the app (commit it; a test fails when it drifts)
 	@$(PY) -m streamlab.gateway.spec gateway/openapi.json

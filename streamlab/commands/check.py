@@ -12,12 +12,14 @@ from ..checks.model import LabReport, missed
 from ..checks.observe import Observer
 from ..errors import LabError
 from ..lab import Lab
-from .tables import checklist_table, labs_table
+from .tables import checklist_table, labs_table, new_table, verify_table
 
 KPIS = "kpis"
 
 
 def register(app: typer.Typer, lab: Lab, out) -> None:
+    register_drill(app, lab, out)
+
     @app.command()
     def check(
         name: Optional[str] = typer.Argument(None, help=f"a lab ({', '.join(course.BY_NAME)}) or `kpis`; default: every lab"),
@@ -33,6 +35,39 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
         show(out, reports, as_json)
         if not all(report.done for report in reports):
             raise LabError(f"{sum(not r.done for r in reports)} of {len(reports)} not done yet", exit_code=1)
+
+
+DRILLS = ("connect", "opensearch", "records", "broker")
+
+
+def register_drill(app: typer.Typer, lab: Lab, out) -> None:
+    @app.command()
+    def drill(
+        fault: str = typer.Argument(..., help="connect | opensearch | records | broker"),
+        down: float = typer.Option(20, "--down", help="seconds the service stays down"),
+        count: int = typer.Option(600, "--count", help="tagged events sent across the fault"),
+    ):
+        """A fault drill (make break-*): break something, watch, and see the proof that nothing was lost."""
+        from ..checks import drills
+
+        if fault not in DRILLS:
+            raise LabError(f"no drill {fault!r}", f"choose one of {', '.join(DRILLS)}", exit_code=2)
+        if fault == "broker":
+            raise LabError("the broker drill runs on the three-broker cluster", "`streamlab cluster up`, then `streamlab cluster drill`", exit_code=2)
+        if fault == "records":
+            found = drills.break_records(lab)
+            expected = len(drills.MALFORMED) * 2
+            table = new_table(f"dead-lettered by the sinks: {len(found)} of {expected}", "connector", "record", "reason")
+            for connector, record, reason in found:
+                table.add_row(connector, record, reason)
+            out.print(table)
+            if len(found) < expected:
+                raise LabError("not every malformed record reached the dead-letter topic", "is a sink running? `make switch-connect`")
+            return
+        reports = drills.break_service(lab, fault, down, count, rate=max(20.0, count / max(down, 1)))
+        out.print(verify_table(f"after the {fault} drill: {count} tagged events", reports))
+        if lost := sum(r["missing"] for r in reports):
+            raise LabError(f"{lost} event(s) missing after the {fault} drill")
 
 
 def names(name: str | None) -> list[str]:

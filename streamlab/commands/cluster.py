@@ -20,11 +20,15 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
 
     @cluster_app.command("up")
     def up():
-        """Start the three nodes (broker + controller each) and wait until all are brokers in the metadata."""
+        """Start the three nodes (broker + controller each), wait until all are brokers, create replicated-topic."""
+        from ..cluster.drill import PARTITIONS, TOPIC, ensure_topic
+
         cluster = runtime()
         cluster.up()
+        ensure_topic(cluster)  # so `topics describe replicated-topic` works before the first drill
         lab.console.print(f"[green]cluster is up[/green]: bootstrap {cluster.spec.bootstrap} "
-                          f"(replication {cluster.spec.replication}, min ISR {cluster.spec.min_isr})")
+                          f"(replication {cluster.spec.replication}, min ISR {cluster.spec.min_isr}); "
+                          f"topic {TOPIC!r} is ready ({PARTITIONS} partitions)")
 
     @cluster_app.command("down")
     def down():

@@ -9,8 +9,9 @@ from typing import Optional
 import typer
 
 from ..clients.kafka_client import iter_json, make_consumer, position
-from ..clients.topics import check_name
+from ..clients.topics import require_topics
 from ..lab import Lab
+from .options import BOOTSTRAP_SERVERS, CREATE_TOPIC
 
 
 def register(app: typer.Typer, lab: Lab, out) -> None:
@@ -28,10 +29,14 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
         idle: float = typer.Option(10.0, "--idle", help="stop after this many seconds with nothing new"),
         raw: bool = typer.Option(False, "--raw", help="one compact JSON line per message"),
         latest: bool = typer.Option(False, "--latest", help="only new messages (default: from the beginning)"),
+        bootstrap_servers: Optional[str] = BOOTSTRAP_SERVERS,
+        create: bool = CREATE_TOPIC,
     ):
         """Print a topic's messages as pretty JSON; malformed ones are shown with their offset, not dropped."""
-        check_name(topic)
-        consumer = make_consumer(lab.settings.KAFKA_BOOTSTRAP, topic, from_beginning=not latest)
+        bootstrap = bootstrap_servers or lab.settings.KAFKA_BOOTSTRAP
+        for name in require_topics(bootstrap, topic, create=create):
+            lab.console.print(f"created topic {name!r}", highlight=False)
+        consumer = make_consumer(bootstrap, topic, from_beginning=not latest)
         shown = 0
         try:
             for message, value, error in iter_json(consumer, max_messages, idle_s=idle):

@@ -18,6 +18,7 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
     def up(only: Optional[list[str]] = typer.Argument(None, help="services to start (default: all)")):
         """Start the lab (each service healthy before the next), create default topics and buckets."""
         started = time.monotonic()
+        lab.announce_runtime()
         lab.up(only or None)
         lab.console.print(f"[green]lab is up[/green] in {time.monotonic() - started:.1f}s ({lab.runtime.name} runtime); `streamlab status` shows it")
 
@@ -29,6 +30,7 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
     @app.command()
     def status():
         """A table of services: state, port, PID and memory."""
+        lab.announce_runtime()
         out.print(status_table(f"streamlab ({lab.runtime.name} runtime)", lab.status()))
 
     @app.command()

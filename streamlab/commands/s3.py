@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from ..clients.s3 import list_objects, read_object
+from ..clients.s3 import list_objects, newest_key, read_object
+from ..errors import EXIT_BAD_INPUT, LabError
 from ..lab import Lab
 from .tables import new_table
 
@@ -17,7 +18,11 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
     def ls(prefix: str = typer.Argument("", help="key prefix, e.g. topics/web_logs/year=2026/")):
         """Objects as a table: key, size, records."""
         rows = list_objects(lab.settings, prefix)
-        if not out.is_terminal:  # piped: plain tab-separated lines, never truncated
+        if not rows:
+            lab.console.print(nothing_yet(lab, prefix), highlight=False)
+            return
+        if not out.is_terminal:  # piped: plain tab-separated lines under a header, never truncated
+            print("key\tsize\trecords")
             for key, size, records in rows:
                 print(f"{key}\t{size}\t{records}")
             return
@@ -28,6 +33,19 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
         out.print(table)
 
     @s3_app.command("cat")
-    def cat(key: str):
-        """Print one object (gunzipped if needed)."""
-        out.print(read_object(lab.settings, key).decode(errors="replace"), end="", markup=False, highlight=False)
+    def cat(key: str = typer.Argument(..., help="an object's key, or a prefix: its newest object, e.g. topics/web_logs/")):
+        """Print one object (gunzipped if needed); given a prefix, its newest object (the key goes to stderr)."""
+        found, count = newest_key(lab.settings, key)
+        if found is None and (not key or key.endswith("/")):
+            raise LabError(nothing_yet(lab, key), exit_code=EXIT_BAD_INPUT)
+        if found is None:
+            raise LabError(f"no object {key!r} in bucket {lab.settings.S3_BUCKET!r}, nor any under it",
+                           "see `streamlab s3 ls`", exit_code=EXIT_BAD_INPUT)
+        if found != key:
+            lab.console.print(f"s3://{lab.settings.S3_BUCKET}/{found} (the newest of {count} under {key or '/'})", highlight=False)
+        out.print(read_object(lab.settings, found).decode(errors="replace"), end="", markup=False, highlight=False)
+
+
+def nothing_yet(lab: Lab, prefix: str) -> str:
+    every = int(lab.settings.CONNECT_FLUSH_INTERVAL_MS) / 1000
+    return f"no objects under s3://{lab.settings.S3_BUCKET}/{prefix} yet (the sink writes every {every:g} s)"

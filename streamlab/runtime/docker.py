@@ -103,6 +103,11 @@ class DockerRuntime:
             url = url.replace(f"//{local}:", f"//{CONTAINER_HOSTS[service]}:")
         return url
 
+    def kill(self, service: str) -> int:
+        """SIGKILL one service's container (crash drills); compose brings it back on `up`."""
+        self.compose("kill", "-s", "SIGKILL", service)
+        return 0
+
     def running(self, service: str) -> bool:
         out = self.compose("ps", "--status", "running", "--services", capture=True).stdout
         return service in out.split()
