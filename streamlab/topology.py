@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,6 +12,10 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LAB_YAML = REPO_ROOT / "lab.yaml"
+
+# `make test` shifts every port by this much, so the suite's services run beside a student's lab.
+PORT_OFFSET_VAR = "LAB_PORT_OFFSET"
+PORT_KEYS = ("port", "controller_port", "transport_port")
 
 # Kafka's own rule (org.apache.kafka.common.internals.Topic): 1-249 of [a-zA-Z0-9._-], not "." or "..".
 TOPIC_NAME = re.compile(r"^[a-zA-Z0-9._-]{1,249}$")
@@ -39,6 +44,7 @@ class Topology:
     buckets: list[str]
     gateway: dict = field(default_factory=dict)  # lab.yaml `gateway:` (port, streams)
     cluster: dict = field(default_factory=dict)  # lab.yaml `cluster:` (the three-broker exercise)
+    console: dict = field(default_factory=dict)  # lab.yaml `console:` (port)
 
     def port(self, service: str) -> int:
         return self.services[service].port
@@ -61,13 +67,26 @@ def invalid_topic_reason(name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def load_topology(path: Path = LAB_YAML) -> Topology:
-    """Read lab.yaml once."""
+def port_offset() -> int:
+    """LAB_PORT_OFFSET from the environment (0 when unset): the test suite's shift of every port."""
+    value = os.environ.get(PORT_OFFSET_VAR) or "0"
+    if not value.isdigit():
+        raise ValueError(f"{PORT_OFFSET_VAR}={value!r} is not a whole number")
+    return int(value)
+
+
+def _shifted(spec: dict, offset: int) -> dict:
+    return {k: (v + offset if k in PORT_KEYS and isinstance(v, int) else v) for k, v in spec.items()}
+
+
+@lru_cache(maxsize=4)
+def load_topology(path: Path = LAB_YAML, offset: int | None = None) -> Topology:
+    """Read lab.yaml once; every port shifted by `offset` (default: LAB_PORT_OFFSET, normally 0)."""
+    offset = port_offset() if offset is None else offset
     raw = yaml.safe_load(path.read_text())
     services = {}
     for name, spec in raw["services"].items():
-        spec = dict(spec or {})
+        spec = _shifted(dict(spec or {}), offset)
         services[name] = Service(
             name=name,
             port=spec.pop("port", None),
@@ -76,5 +95,9 @@ def load_topology(path: Path = LAB_YAML) -> Topology:
             extra=spec,
         )
     topics = [TopicSpec(**t) for t in raw.get("topics", [])]
-    return Topology(services=services, topics=topics, buckets=list(raw.get("buckets", [])), gateway=dict(raw.get("gateway") or {}),
-                    cluster=dict(raw.get("cluster") or {}))
+    cluster = dict(raw.get("cluster") or {})
+    if "nodes" in cluster:
+        cluster["nodes"] = [_shifted(node, offset) for node in cluster["nodes"]]
+    return Topology(services=services, topics=topics, buckets=list(raw.get("buckets", [])),
+                    gateway=_shifted(dict(raw.get("gateway") or {}), offset), cluster=cluster,
+                    console=_shifted(dict(raw.get("console") or {}), offset))

@@ -1,7 +1,8 @@
 """Shared fixtures. Integration tests run against the real native services, started once per session.
 
-The session uses its own state folder (.lab-test/) and ignores the user's .env, so a test run never
-touches a student's lab data; it stops only the processes it started, by PID.
+The session uses its own state folder (.lab-test/), its own ports (lab.yaml's + 1000) and ignores the
+user's .env, so a test run never touches a student's lab, running or not; it stops only the
+processes it started, by PID.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ TEST_HOME = REPO / ".lab-test"
 
 # Set before any streamlab import reads settings; subprocesses (the scripts under test) inherit it.
 os.environ.update(
+    LAB_PORT_OFFSET="1000",  # every service on its port + 1000 (Kafka 10092, ...): the suite runs beside a student's lab
     STREAMLAB_ENV_FILE=os.devnull,
     RUNTIME="native",
     LAB_HOME=str(TEST_HOME),

@@ -37,7 +37,7 @@ def parse_properties(text: str) -> dict[str, str]:
 
 
 def test_spec_from_lab_yaml_keeps_clear_of_the_single_node_lab():
-    topology = load_topology()
+    topology = load_topology(offset=0)  # lab.yaml as written
     spec = ClusterSpec.from_topology(topology)
     assert [n.id for n in spec.nodes] == [1, 2, 3]
     assert (spec.replication, spec.min_isr, spec.heap) == (3, 2, "384m")
@@ -57,7 +57,7 @@ def test_voters_name_every_node_by_id_and_controller_port():
 
 
 def test_rendered_properties_differ_only_where_nodes_must():
-    spec = ClusterSpec.from_topology(load_topology())
+    spec = ClusterSpec.from_topology(load_topology(offset=0))
     one, two = (parse_properties(render_properties(spec, n, "127.0.0.1", f"/data/{n.id}")) for n in spec.nodes[:2])
     assert one["node.id"] == "1" and one["controller.quorum.voters"] == spec.voters
     assert one["listeners"] == "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19095"
@@ -140,7 +140,7 @@ def test_port_taken_is_one_line(cluster, tmp_path):
     env = {**os.environ, "LAB_HOME": str(tmp_path)}
     result = run_cli("cluster", "up", env=env)
     assert result.returncode != 0
-    assert "port 19092 for cluster-1 is already taken" in result.stderr
+    assert f"port {cluster.spec.nodes[0].port} for cluster-1 is already taken" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -393,7 +393,7 @@ def test_cluster_nodes_mirror_native_cluster_properties(project, lab):
     from streamlab.cluster.runtime import ClusterSpec, render_properties
     from streamlab.topology import load_topology
 
-    spec = ClusterSpec.from_topology(load_topology())
+    spec = ClusterSpec.from_topology(load_topology(offset=0))  # the compose file holds lab.yaml's own ports
     # Listener layout, storage and voter addresses necessarily differ between processes and containers.
     differs = {"listeners", "advertised.listeners", "listener.security.protocol.map", "inter.broker.listener.name",
                "log.dirs", "controller.quorum.voters"}

@@ -68,7 +68,7 @@ from streamlab.console.tables import hits_table, jsonl_table
 from streamlab.console.watch import LabWatch
 from streamlab.errors import LabError
 from streamlab.runtime.base import ServiceStatus
-from streamlab.topology import Service, Topology
+from streamlab.topology import load_topology, Service, Topology
 
 SECRET = "s3cr3t-value-never-shown"
 TOKEN_VALUE = "class-token-42"
@@ -339,14 +339,13 @@ def test_lab_errors_become_http_answers(error, status):
 
 
 def test_console_port_from_lab_yaml_or_8090(tmp_path):
-    empty = Topology(services={}, topics=[], buckets=[])
-    top_level = tmp_path / "lab.yaml"
-    top_level.write_text("services: {}\nconsole: {port: 8191}\n")
-    assert console_port(empty, top_level) == 8191
-    top_level.write_text("services: {}\n")
-    assert console_port(empty, top_level) == 8090
+    lab_yaml = tmp_path / "lab.yaml"
+    lab_yaml.write_text("services: {}\nconsole: {port: 8191}\n")
+    assert console_port(load_topology(lab_yaml, offset=0)) == 8191
+    assert console_port(load_topology(lab_yaml, offset=1000)) == 9191  # the test suite's shift
+    assert console_port(Topology(services={}, topics=[], buckets=[])) == 8090
     as_service = Topology(services={"console": Service("console", port=8192)}, topics=[], buckets=[])
-    assert console_port(as_service, top_level) == 8192
+    assert console_port(as_service) == 8192
 
 
 def test_console_token_from_environment_then_env_file():

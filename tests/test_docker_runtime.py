@@ -45,7 +45,7 @@ def docker_cli(tmp_path: Path, monkeypatch):
 
 @pytest.fixture
 def runtime(tmp_path):
-    return DockerRuntime(load_settings(env_file=tmp_path / "none", environ={}), load_topology())
+    return DockerRuntime(load_settings(env_file=tmp_path / "none", environ={}), load_topology(offset=0))
 
 
 def test_up_waits_for_health_and_builds(docker_cli, runtime):

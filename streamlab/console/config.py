@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
 
-from ..topology import LAB_YAML, Topology
+from ..topology import Topology
 
 DEFAULT_PORT = 8090
 
@@ -26,14 +24,12 @@ class ConsoleConfig:
     tail_limit: int = 8  # message-browser streams open at once; each holds a Kafka consumer
 
 
-def console_port(topology: Topology, lab_yaml: Path = LAB_YAML) -> int:
-    """lab.yaml's console port: `services: console: {port}` or a top-level `console: {port}`; 8090 when absent."""
+def console_port(topology: Topology) -> int:
+    """lab.yaml's console port (`console: {port}`, shifted like every port in the test suite); 8090 when absent."""
     service = topology.services.get("console")
     if service is not None and service.port:
         return int(service.port)
-    raw = yaml.safe_load(lab_yaml.read_text()) or {}
-    section = raw.get("console") or {}
-    return int(section.get("port") or DEFAULT_PORT)
+    return int(topology.console.get("port") or DEFAULT_PORT)
 
 
 def console_token(environ: Mapping[str, str] = os.environ, env_file: Mapping[str, str] | None = None) -> str:
