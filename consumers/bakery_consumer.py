@@ -15,7 +15,7 @@ from rich.markup import escape  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from streamlab.labs.bakery import BakeryTotals  # noqa: E402
-from streamlab.scripting.args import add_consumer_args, kafka_parser  # noqa: E402
+from streamlab.scripting.args import add_consumer_args, kafka_parser, require_script_topics  # noqa: E402
 from streamlab.scripting.consume import consume_topic  # noqa: E402
 from streamlab.scripting.run import run_main  # noqa: E402
 
@@ -45,6 +45,7 @@ def totals_table(totals: BakeryTotals) -> Table:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    require_script_topics(args, args.topic)
     console = Console(highlight=False, soft_wrap=True)
     totals = BakeryTotals()
 

@@ -17,7 +17,7 @@ from rich.console import Console  # noqa: E402
 from rich.text import Text  # noqa: E402
 
 from streamlab.clients.kafka_client import position  # noqa: E402
-from streamlab.scripting.args import add_consumer_args, kafka_parser  # noqa: E402
+from streamlab.scripting.args import add_consumer_args, kafka_parser, require_script_topics  # noqa: E402
 from streamlab.scripting.consume import consume_topic, raw_value  # noqa: E402
 from streamlab.scripting.run import run_main  # noqa: E402
 
@@ -35,6 +35,7 @@ def matched_keywords(message) -> list[str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    require_script_topics(args, args.topic)
     console = Console(highlight=False, soft_wrap=True)
 
     def show(message, raw: bytes) -> None:

@@ -21,7 +21,7 @@ from rich.table import Table  # noqa: E402
 
 from streamlab.clients.kafka_client import make_producer  # noqa: E402
 from streamlab.labs.fms import CRITICAL, FleetAverages, analyze, reading_from_json  # noqa: E402
-from streamlab.scripting.args import add_consumer_args, kafka_parser  # noqa: E402
+from streamlab.scripting.args import add_consumer_args, kafka_parser, require_script_topics  # noqa: E402
 from streamlab.scripting.consume import consume_topic  # noqa: E402
 from streamlab.scripting.run import run_main  # noqa: E402
 
@@ -53,6 +53,7 @@ def averages_table(fleet: FleetAverages) -> Table:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    require_script_topics(args, args.topic, args.alerts_topic)
     console = Console(highlight=False, soft_wrap=True)
     alerts = make_producer(args.bootstrap_servers)
     fleet = FleetAverages()

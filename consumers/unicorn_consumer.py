@@ -19,7 +19,7 @@ from rich.console import Console  # noqa: E402
 from rich.markup import escape  # noqa: E402
 
 from streamlab.labs.unicorns import validate_telemetry  # noqa: E402
-from streamlab.scripting.args import add_consumer_args, kafka_parser  # noqa: E402
+from streamlab.scripting.args import add_consumer_args, kafka_parser, require_script_topics  # noqa: E402
 from streamlab.scripting.consume import consume_topic  # noqa: E402
 from streamlab.scripting.run import run_main  # noqa: E402
 
@@ -39,6 +39,7 @@ def compact_line(record: dict) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    require_script_topics(args, args.topic)
     console = Console(highlight=False, soft_wrap=True)
 
     def show(message, value) -> None:

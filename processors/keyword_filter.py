@@ -21,7 +21,7 @@ from rich.markup import escape  # noqa: E402
 
 from streamlab.clients.kafka_client import make_producer  # noqa: E402
 from streamlab.labs.keywords import KeywordFilter, message_text  # noqa: E402
-from streamlab.scripting.args import add_consumer_args, bad_input, kafka_parser  # noqa: E402
+from streamlab.scripting.args import add_consumer_args, bad_input, kafka_parser, require_script_topics  # noqa: E402
 from streamlab.scripting.consume import consume_topic, raw_value  # noqa: E402
 from streamlab.scripting.run import run_main  # noqa: E402
 
@@ -50,6 +50,7 @@ def build_filter(args) -> KeywordFilter:
 def main(argv=None) -> int:
     args = parse_args(argv)
     keyword_filter = build_filter(args)
+    require_script_topics(args, args.topic, args.output_topic)
     console = Console(highlight=False, soft_wrap=True)
     output = make_producer(args.bootstrap_servers, value_serializer=None, key_serializer=None)
     copied = 0

@@ -21,7 +21,7 @@ from rich.console import Console  # noqa: E402
 
 from streamlab.clients.kafka_client import make_producer  # noqa: E402
 from streamlab.labs.windowing import TumblingWindows  # noqa: E402
-from streamlab.scripting.args import add_consumer_args, kafka_parser  # noqa: E402
+from streamlab.scripting.args import add_consumer_args, kafka_parser, require_script_topics  # noqa: E402
 from streamlab.scripting.consume import consume_topic  # noqa: E402
 from streamlab.scripting.run import run_main  # noqa: E402
 
@@ -47,6 +47,7 @@ def result_line(result: dict) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    require_script_topics(args, args.topic, args.output_topic)
     console = Console(highlight=False, soft_wrap=True)
     windows = TumblingWindows(args.window, args.lateness)
     output = make_producer(args.bootstrap_servers)

@@ -16,6 +16,7 @@ from streamlab.scripting.args import (  # noqa: E402
     check_producer_args,
     kafka_parser,
     produce_and_report,
+    require_script_topics,
 )
 from streamlab.scripting.run import err_console, run_main  # noqa: E402
 
@@ -28,6 +29,7 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    require_script_topics(args, args.topic)
     factory = OrderFactory(seed=args.seed)
     err_console.print(f"sending bakery orders to {args.topic!r} at {args.bootstrap_servers}; Ctrl+C to stop")
     return produce_and_report(args, iter(factory.order, None), key=lambda order: order["order_id"],

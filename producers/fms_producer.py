@@ -16,12 +16,13 @@ from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 ensure_lab_python()
 
 from kafka.errors import KafkaError  # noqa: E402
+from rich.markup import escape  # noqa: E402
 
 from streamlab.clients.fms_api import ApiReader, FetchError  # noqa: E402
 from streamlab.clients.kafka_client import make_producer  # noqa: E402
 from streamlab.errors import LabError  # noqa: E402
-from streamlab.labs.fms import DEVICE_IDS, FmsSimulator, analyze, reading_from_json  # noqa: E402
-from streamlab.scripting.args import kafka_parser, stop_on_signals  # noqa: E402
+from streamlab.labs.fms import DEVICE_IDS, FmsSimulator, analyze, device_span, reading_from_json  # noqa: E402
+from streamlab.scripting.args import kafka_parser, require_script_topics, stop_on_signals  # noqa: E402
 from streamlab.scripting.run import err_console, run_main  # noqa: E402
 
 
@@ -47,14 +48,21 @@ def make_reader(args):
 
 
 def one_round(reader, devices, producer, topic) -> tuple[int, int]:
-    """Read every device and send its reading; returns (sent, failed) for the round."""
-    sent = failed = 0
+    """Read every device and send its reading; returns (sent, failed) for the round.
+
+    Failures are one line per reason, `device 1-5: could not reach http://... (name not resolved)`;
+    once the API does not answer, the other devices of the round are not asked (each would wait too).
+    """
+    sent, failed, unreachable = 0, {}, None
     for device_id in devices:
+        if unreachable is not None:
+            failed[unreachable].append(device_id)
+            continue
         try:
             reading = reading_from_json(reader(device_id), device_id)
         except (FetchError, ValueError) as exc:
-            err_console.print(f"[yellow]device {device_id}: skipped this round: {exc}[/yellow]", highlight=False)
-            failed += 1
+            failed.setdefault(str(exc), []).append(device_id)
+            unreachable = str(exc) if getattr(exc, "unreachable", False) else None
             continue
         producer.send(topic, key=reading.device_id, value=reading.to_json())
         sent += 1
@@ -62,17 +70,27 @@ def one_round(reader, devices, producer, topic) -> tuple[int, int]:
         err_console.print(f"device {device_id}: sensors {list(reading.sensors.values())} "
                           f"motors {list(reading.motors.values())} isFail={reading.is_fail} -> {status}", highlight=False)
     producer.flush(timeout=30)
-    return sent, failed
+    for reason, device_ids in failed.items():
+        err_console.print(f"[yellow]device {device_span(device_ids)}: {escape(reason)}[/yellow]", highlight=False)
+    return sent, sum(len(ids) for ids in failed.values())
+
+
+def cadence(rounds: int | None, interval_s: float) -> str:
+    """'once' for a single round (`test`), else how often and how many times."""
+    if rounds == 1:
+        return "once"
+    return f"every {interval_s:g}s" + (f", {rounds} rounds" if rounds else " until Ctrl+C")
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     reader = make_reader(args)  # a bad --api-url stops here, before connecting to Kafka
+    require_script_topics(args, args.topic)
     producer = make_producer(args.bootstrap_servers)
     stop = stop_on_signals()
     rounds = 1 if args.mode == "test" else args.rounds
-    source = args.api_url or "the simulator"
-    err_console.print(f"reading devices {args.devices} from {source} every {args.interval:g}s into {args.topic!r}")
+    err_console.print(f"reading devices {device_span(args.devices)} from {args.api_url or 'the simulator'} "
+                      f"{cadence(rounds, args.interval)} into {args.topic!r}", highlight=False)
     sent = failed = done = 0
     try:
         while not stop.is_set() and (rounds is None or done < rounds):

@@ -21,9 +21,10 @@ from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 ensure_lab_python()
 
 from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
 
 from streamlab.config import load_settings  # noqa: E402
-from streamlab.scripting.args import kafka_parser, stop_on_signals  # noqa: E402
+from streamlab.scripting.args import kafka_parser, require_script_topics, stop_on_signals  # noqa: E402
 from streamlab.scripting.run import err_console, run_main  # noqa: E402
 from streamlab.streamer.checkpoint import CheckpointStore  # noqa: E402
 from streamlab.streamer.delivery import KafkaDelivery  # noqa: E402
@@ -63,7 +64,8 @@ def parse_args(argv=None):
     parser.add_argument("--batch-size", type=int, default=500, help="records per Kafka batch")
     parser.add_argument("--batch-timeout", type=float, default=5.0, help="seconds before a partial batch is sent")
     parser.add_argument("--rotate-grace", type=float, default=1.0, help="seconds a rotated file must stay quiet before switching")
-    parser.add_argument("--stats-interval", type=float, default=10.0, help="seconds between statistics tables (0: only at the end)")
+    parser.add_argument("--stats-interval", type=float, default=10.0,
+                        help="seconds between one-line status updates (0: none); the full table comes at the end, or on SIGUSR1")
     parser.add_argument("--exit-when-idle", type=float, default=None, metavar="SECONDS", help="stop when no line arrived for this long")
     parser.add_argument("--generate-test-logs", action="store_true", help="create the files and keep appending realistic lines")
     parser.add_argument("--test-log-rate", type=float, default=20.0, help="lines/s appended with --generate-test-logs")
@@ -100,6 +102,14 @@ def crash_hook():
     return crash
 
 
+def table_on_signal(reporter: StatsReporter) -> str:
+    """`kill -USR1 <pid>` prints the full statistics table (where the platform has SIGUSR1)."""
+    if not hasattr(signal, "SIGUSR1"):
+        return ""
+    signal.signal(signal.SIGUSR1, lambda signum, frame: reporter.request_table())
+    return f", `kill -USR1 {os.getpid()}` for the full statistics"
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     sources = load_sources(args)
@@ -110,6 +120,7 @@ def main(argv=None) -> int:
         if args.generate_only:
             return 0
     require_files(sources)
+    require_script_topics(args, args.topic, args.dlq_topic)
     store = CheckpointStore(args.checkpoint or default_checkpoint(sources))
     with store.exclusive():  # before --fresh: never delete the checkpoint of a streamer still running
         if args.fresh:
@@ -123,19 +134,19 @@ def stream(args, sources: list[Source], store: CheckpointStore, generator: TestL
                                 args.from_end, args.rotate_grace)
     stop = stop_on_signals()
     delivery = KafkaDelivery(args.bootstrap_servers, args.topic, args.dlq_topic)
-    streamer = Streamer(sources, delivery, store, settings, warn=lambda m: err_console.print(f"[yellow]{m}[/yellow]"),
-                        after_ack=crash_hook())
+    streamer = Streamer(sources, delivery, store, settings, warn=lambda m: err_console.print(f"[yellow]{escape(m)}[/yellow]"),
+                        after_ack=crash_hook(), note=lambda m: err_console.print(m, highlight=False, markup=False))
     if args.generate_test_logs:
         GeneratorThread(sources, args.test_log_rate, stop, generator).start()
-    err_console.print(f"streaming {len(sources)} file(s) to {args.topic!r} at {args.bootstrap_servers}; "
-                      f"checkpoint {store.path}; Ctrl+C to stop")
     reporter = StatsReporter(Console(soft_wrap=True), args.stats_interval)
+    err_console.print(f"streaming {len(sources)} file(s) to {args.topic!r} at {args.bootstrap_servers} as pid {os.getpid()}; "
+                      f"Ctrl+C to stop{table_on_signal(reporter)}", highlight=False)
     try:
         streamer.run(stop, reporter, exit_when_idle_s=args.exit_when_idle)
     finally:
         stop.set()
         delivery.close()
-    reporter.report(streamer.stats, title="final statistics")
+    reporter.final(streamer.stats)
 
 
 if __name__ == "__main__":

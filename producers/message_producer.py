@@ -16,7 +16,7 @@ from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 ensure_lab_python()
 
 from streamlab.clients.kafka_client import TextKey  # noqa: E402
-from streamlab.scripting.args import kafka_parser, produce_and_report  # noqa: E402
+from streamlab.scripting.args import kafka_parser, produce_and_report, require_script_topics  # noqa: E402
 from streamlab.scripting.run import err_console, run_main  # noqa: E402
 
 DEMO_MESSAGES = (
@@ -52,6 +52,7 @@ def messages(args):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    require_script_topics(args, args.topic)
     rate = args.rate if args.demo is not None else None
     return produce_and_report(args, messages(args), rate=rate, value_serializer=TextKey())  # UTF-8 text values
 

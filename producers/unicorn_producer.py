@@ -19,7 +19,7 @@ from streamlab.scripting.bootstrap import ensure_lab_python  # noqa: E402
 ensure_lab_python()
 
 from streamlab.labs.unicorns import Unicorn  # noqa: E402
-from streamlab.scripting.args import kafka_parser, produce_and_report  # noqa: E402
+from streamlab.scripting.args import kafka_parser, produce_and_report, require_script_topics  # noqa: E402
 from streamlab.scripting.run import err_console, run_main  # noqa: E402
 
 
@@ -49,6 +49,7 @@ def telemetry(names: list[str], interval: float, rng: random.Random):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    require_script_topics(args, args.topic)
     err_console.print(f"unicorns {', '.join(args.names)} report to {args.topic!r} at {args.bootstrap_servers} "
                       f"every {args.interval:g}s; Ctrl+C to land")
     count = None if args.count is None else args.count * len(args.names)

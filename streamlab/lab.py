@@ -8,11 +8,11 @@ from functools import cached_property
 from rich.console import Console
 
 from .clients.connect import ConnectClient
-from .clients.kafka_client import make_admin
+from .clients.kafka_client import SETTINGS_HINT, make_admin
 from .clients.s3 import ensure_buckets
 from .clients.topics import ensure_defaults
 from .config import Settings, file_env, load_settings
-from .runtime import Runtime, select_runtime
+from .runtime import Runtime, choose_runtime, make_runtime, runtime_line
 from .topology import Topology, load_topology
 
 
@@ -33,8 +33,17 @@ class Lab:
         return load_topology()
 
     @cached_property
+    def runtime_choice(self) -> tuple[str, str]:
+        """(docker|native, why), decided once per command."""
+        return choose_runtime(self.settings)
+
+    @cached_property
     def runtime(self) -> Runtime:
-        return select_runtime(self.settings, self.topology, self.console)
+        return make_runtime(self.runtime_choice[0], self.settings, self.topology, self.console)
+
+    def announce_runtime(self) -> None:
+        """`runtime: native (no Docker engine answers)`: said by `up` and `status`, not by every command."""
+        self.console.print(f"[dim]{runtime_line(*self.runtime_choice)}[/dim]")
 
     def connect(self) -> ConnectClient:
         return ConnectClient(self.settings.CONNECT_URL)
@@ -49,8 +58,9 @@ class Lab:
             "OPENSEARCH_URL_FOR_CONNECT": runtime.address_for_containers(settings.OPENSEARCH_URL, "opensearch"),
         }
 
-    def admin(self):
-        return make_admin(self.settings.KAFKA_BOOTSTRAP)
+    def admin(self, bootstrap: str | None = None):
+        """An admin client for `bootstrap` (a command's --bootstrap-servers), else KAFKA_BOOTSTRAP."""
+        return make_admin(bootstrap or self.settings.KAFKA_BOOTSTRAP)
 
     def up(self, only: list[str] | None = None) -> None:
         """Start the runtime's services, provision what they hold, then the console (both runtimes)."""
@@ -78,7 +88,7 @@ class Lab:
     def provision(self, only: list[str] | None = None) -> None:
         """Create the default topics and (local store only) the buckets of the services just started; idempotent."""
         if only is None or "kafka" in only:
-            admin = self.admin()
+            admin = make_admin(self.settings.KAFKA_BOOTSTRAP, unreachable_hint=SETTINGS_HINT)
             try:
                 created = ensure_defaults(admin, self.topology)
             finally:

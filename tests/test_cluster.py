@@ -117,6 +117,26 @@ def test_replicated_topic_has_three_replicas_all_in_sync(cluster):
     assert "min.insync.replicas=2" in result.stdout
 
 
+@pytest.mark.integration
+def test_cluster_up_creates_the_replicated_topic(cluster):
+    """The README describes replicated-topic right after `cluster up`, before any drill (issue 10)."""
+    from streamlab.clients.kafka_client import make_admin
+
+    admin = make_admin(cluster.spec.bootstrap)
+    try:
+        if TOPIC in admin.list_topics():
+            admin.delete_topics([TOPIC])
+        deadline = time.monotonic() + 60
+        while TOPIC in admin.list_topics() and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        admin.close()
+    up = run_cli("cluster", "up", timeout=240)
+    assert up.returncode == 0 and f"topic '{TOPIC}' is ready" in up.stderr, up.stderr
+    described = run_cli("topics", "describe", TOPIC, "--bootstrap-servers", cluster.spec.bootstrap)
+    assert described.returncode == 0 and "3 partition(s)" in described.stdout, described.stderr
+
+
 def _cli_env(cluster: ClusterRuntime) -> dict:
     return {**os.environ, "KAFKA_BOOTSTRAP": cluster.spec.bootstrap}
 

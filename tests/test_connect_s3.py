@@ -89,11 +89,17 @@ def test_s3_ls_and_cat_show_the_objects(connect_lab):
     listing = run_cli("s3", "ls", f"topics/{LANDING}/")
     assert listing.returncode == 0
     key = next(word for word in listing.stdout.split() if word.startswith(f"topics/{LANDING}/"))
+    assert listing.stdout.splitlines()[0] == "key\tsize\trecords"  # piped: a header row, then one line per object
     cat = run_cli("s3", "cat", key)
     lines = cat.stdout.splitlines()
     assert 1 <= len(lines) <= 10 and all("status_code" in json.loads(line) for line in lines)
+    newest = run_cli("s3", "cat", f"topics/{LANDING}/")  # a prefix: its newest object, named on stderr
+    assert newest.returncode == 0 and f"s3://streamlab/topics/{LANDING}/" in newest.stderr and "the newest of" in newest.stderr
+    assert all("status_code" in json.loads(line) for line in newest.stdout.splitlines())
     missing = run_cli("s3", "cat", "topics/none.jsonl")
-    assert missing.returncode == 1 and "no object 'topics/none.jsonl'" in missing.stderr and "Traceback" not in missing.stderr
+    assert missing.returncode == 2 and "no object 'topics/none.jsonl'" in missing.stderr and "Traceback" not in missing.stderr
+    empty = run_cli("s3", "ls", "topics/nothing-here/")
+    assert empty.returncode == 0 and "no objects under s3://streamlab/topics/nothing-here/ yet (the sink writes every 10 s)" in empty.stderr
 
 
 def connector_file(tmp_path: Path, text: str) -> str:

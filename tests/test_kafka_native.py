@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from conftest import REPO, run_cli, run_script
 
-from streamlab.clients.kafka_client import iter_json, make_consumer
+from streamlab.clients.kafka_client import iter_json, make_consumer, make_producer
 from streamlab.config import load_settings
 from streamlab.errors import LabError
 from streamlab.labs.weblogs import FIELDS, METHODS, STATUS_CODES
@@ -19,6 +19,8 @@ from streamlab.runtime.native import NativeRuntime
 from streamlab.topology import load_topology
 
 pytestmark = pytest.mark.integration
+
+KAFKA_PORT = load_topology().port("kafka")  # lab.yaml's, shifted by the suite's LAB_PORT_OFFSET
 
 
 def consume_all(bootstrap: str, topic: str, expected: int):
@@ -104,7 +106,7 @@ def test_up_is_idempotent_and_status_is_a_table(lab_controller, kafka_bootstrap)
     status = run_cli("status")
     assert status.returncode == 0
     row = next(line for line in status.stdout.splitlines() if " kafka " in line)
-    assert "healthy" in row and "9092" in row and str(before) in row
+    assert "healthy" in row and str(KAFKA_PORT) in row and str(before) in row
 
 
 def test_port_taken_names_the_port_and_the_process(kafka_bootstrap, tmp_path):
@@ -112,7 +114,7 @@ def test_port_taken_names_the_port_and_the_process(kafka_bootstrap, tmp_path):
     with pytest.raises(LabError) as caught:
         NativeRuntime(other, load_topology()).up(["kafka"])
     message = str(caught.value)
-    assert "port 9092 for kafka is already taken by pid" in message and "java" in message
+    assert f"port {KAFKA_PORT} for kafka is already taken by pid" in message and "java" in message
 
 
 def test_down_with_nothing_running_is_fine(tmp_path):
@@ -129,8 +131,42 @@ def test_missing_java_is_one_line(tmp_path):
 
 def test_runtime_auto_says_which_it_chose(tmp_path):
     env = {**os.environ, "LAB_HOME": str(tmp_path), "RUNTIME": "auto"}
-    result = run_cli("down", env=env)
+    result = run_cli("status", env=env)  # `up` and `status` say it; other commands stay quiet (issue 10)
     assert "runtime: native (no Docker engine answers)" in result.stderr or "runtime: docker" in result.stderr
+
+
+@pytest.mark.parametrize("command, typo, meant", [
+    (("cli", "consume", "web_log"), "web_log", "web_logs"),
+    (("consumers/bakery_consumer.py", "--topic", "bk-order"), "bk-order", "bk-orders"),
+    (("producers/web_log_producer.py", "--topic", "web-logs", "--count", "1"), "web-logs", "web_logs"),
+])
+def test_a_topic_typo_is_one_line_and_no_topic(kafka_bootstrap, command, typo, meant):
+    """The broker does not auto-create topics, and no command does unless --create (issue 10)."""
+    result = run_cli(*command[1:], timeout=60) if command[0] == "cli" else run_script(*command, timeout=60)
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [f"error: topic '{typo}' does not exist (did you mean {meant}?)"]
+    assert typo not in run_cli("topics", "list").stdout.split()
+
+
+def test_produce_to_a_missing_topic_fails_at_the_broker_too(kafka_bootstrap):
+    """Clients that skip the lab's check (the course's own code) get no topic either."""
+    name = f"never-created-{os.getpid()}"
+    producer = make_producer(kafka_bootstrap, max_block_ms=3000)
+    try:
+        with pytest.raises(Exception):
+            producer.send(name, value={"n": 1}).get(timeout=10)
+    finally:
+        producer.close(timeout=1)
+    assert name not in run_cli("topics", "list").stdout.split()
+
+
+def test_create_makes_the_topic(kafka_bootstrap):
+    name = f"made-{os.getpid()}"
+    result = run_script("producers/web_log_producer.py", "--topic", name, "--create", "--count", "5", "--quiet")
+    assert result.returncode == 0 and f"created topic '{name}'" in result.stderr, result.stderr
+    consumed = run_cli("consume", name, "--max", "5", "--raw", "--idle", "5")
+    assert len(consumed.stdout.splitlines()) == 5
 
 
 def test_ctrl_c_flushes_and_prints_a_delivery_summary(kafka_bootstrap, fresh_topic):
@@ -171,5 +207,5 @@ def test_doctor_is_a_table_and_masks_secrets(kafka_bootstrap, tmp_path):
     output = result.stdout + result.stderr
     assert "wJalrXUtnFEMIsecret" not in output and "hunter2hunter2" not in output
     assert "wJ******" in output
-    kafka_row = next(line for line in result.stdout.splitlines() if "port 9092" in line)
+    kafka_row = next(line for line in result.stdout.splitlines() if f"port {KAFKA_PORT}" in line)
     assert "the lab's own" in kafka_row and "Traceback" not in output

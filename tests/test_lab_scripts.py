@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = ["producers/bakery_producer.py", "consumers/bakery_consumer.py", "producers/unicorn_producer.py",
            "consumers/unicorn_consumer.py", "producers/fms_producer.py", "consumers/fms_consumer.py",
            "producers/message_producer.py", "processors/keyword_filter.py", "consumers/filtered_consumer.py",
-           "producers/log_file_streamer.py", "processors/log_window_aggregator.py"]
+           "producers/log_file_streamer.py", "processors/log_window_aggregator.py", "producers/web_log_producer.py"]
 
 
 def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -24,7 +24,8 @@ def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
 def test_help(script):
     result = run(script, "--help")
     assert result.returncode == 0, result.stderr
-    assert "--bootstrap-servers" in result.stdout and "--topic" in result.stdout
+    # The hints name these: `pass --bootstrap-servers` (Kafka down), `pass --create` (a missing topic).
+    assert "--bootstrap-servers" in result.stdout and "--topic" in result.stdout and "--create" in result.stdout
 
 
 def assert_one_line_error(result, *words):

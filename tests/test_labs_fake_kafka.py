@@ -1,7 +1,7 @@
 """Every lab script's main() in-process against an in-memory stand-in for the Kafka clients.
 
-kafka-python's producer and consumer, and confluent-kafka's producer (the fast paths), write to
-one in-memory cluster.
+kafka-python's producer, consumer and admin client, and confluent-kafka's producer (the fast paths),
+use one in-memory cluster that, like the lab's broker, never creates a topic on first use.
 
 Not a substitute for the integration tests (tests/test_labs_integration.py, real broker): this runs
 the same flows without a broker, so wiring mistakes in the scripts show up in the unit suite.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import signal
 import threading
 import time
@@ -76,7 +77,7 @@ class FakeProducer:
 
     def send(self, topic, value=None, key=None, headers=None, partition=None, timestamp_ms=None):
         key, value = serialize(self.key_serializer, topic, key), serialize(self.value_serializer, topic, value)
-        partitions = self.cluster.topics.setdefault(topic, [[]])  # auto-create, like the lab's broker
+        partitions = self.cluster.topics[topic]  # KeyError: the lab's broker does not auto-create topics
         number = zlib.crc32(key) % len(partitions) if key else 0
         log = partitions[number]
         log.append(Record(topic, number, len(log), key, value, list(headers or [])))
@@ -191,12 +192,32 @@ class FakeConsumer:
         pass
 
 
+class FakeAdmin:
+    """What `require_topics` asks: the topic names, and creating missing ones with --create."""
+
+    cluster: Cluster
+
+    def __init__(self, **config):
+        pass
+
+    def list_topics(self):
+        return list(self.cluster.topics)
+
+    def create_topics(self, new_topics):
+        for topic in new_topics:
+            self.cluster.create(topic.name, topic.num_partitions)
+
+    def close(self):
+        pass
+
+
 @pytest.fixture
 def cluster(monkeypatch):
     cluster = Cluster()
-    FakeProducer.cluster = FakeConsumer.cluster = cluster
+    FakeProducer.cluster = FakeConsumer.cluster = FakeAdmin.cluster = cluster
     monkeypatch.setattr(kafka_io, "KafkaProducer", FakeProducer)
     monkeypatch.setattr(kafka_io, "KafkaConsumer", FakeConsumer)
+    monkeypatch.setattr(kafka_io, "KafkaAdminClient", FakeAdmin)
     monkeypatch.setattr(librdkafka, "Producer", FakeConfluentProducer)
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     yield cluster
@@ -323,10 +344,41 @@ def test_log_streamer_resumes_after_a_crash_and_aggregates(cluster, tmp_path, ca
     assert run("processors/log_window_aggregator.py", "--topic", topic, "--output-topic", stats, *IDLE) == 0
     (window,) = cluster.values(stats)
     assert window["event_count"] == 980 and window["unique_ips"] == 7
-    assert "already in Kafka, skipped" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "already in Kafka, skipped" in captured.out
+    assert f"as pid {os.getpid()}" in captured.err  # students `kill -9` it: it says which process it is
+    assert f"resuming from checkpoint {tmp_path / 'cp.json'}: web at line" in captured.err
 
 
 def test_message_producer_demo(cluster):
     topic = cluster.create("test-topic")
     assert run("producers/message_producer.py", "--topic", topic, "--demo", "3", "--rate", "0") == 0
     assert [r.value.decode() for r in cluster.topics[topic][0]][0] == "order 1042 shipped #1"
+
+
+# -- a typo in a topic name creates nothing (issue 10) ------------------------------------------
+@pytest.mark.parametrize("script, args, typo, meant", [
+    ("consumers/bakery_consumer.py", ["--topic", "bk-order"], "bk-order", "bk-orders"),
+    ("producers/web_log_producer.py", ["--topic", "web-logs", "--count", "1"], "web-logs", "web_logs"),
+    ("processors/keyword_filter.py", ["--output-topic", "filtered-topik"], "filtered-topik", "filtered-topic"),
+    ("producers/log_file_streamer.py", ["--dlq-topic", "app-log-dlq", "--log-files", "LOG"], "app-log-dlq", "app-logs-dlq"),
+])
+def test_a_topic_typo_is_one_line_and_creates_nothing(cluster, tmp_path, script, args, typo, meant):
+    from streamlab.errors import LabError
+    from streamlab.topology import load_topology
+
+    (tmp_path / "a.log").write_text("")
+    args = [json.dumps([{"path": str(tmp_path / "a.log"), "type": "apache"}]) if a == "LOG" else a for a in args]
+
+    for topic in load_topology().topics:
+        cluster.create(topic.name, topic.partitions)
+    with pytest.raises(LabError) as caught:
+        run(script, *args)
+    assert str(caught.value) == f"topic '{typo}' does not exist (did you mean {meant}?)"
+    assert caught.value.exit_code == 2 and typo not in cluster.topics
+
+
+def test_create_makes_the_topic_then_produces(cluster, capsys):
+    assert run("producers/bakery_producer.py", "--topic", "bk-new", "--create", "--count", "2", "--rate", "0", "--quiet") == 0
+    assert len(cluster.values("bk-new")) == 2
+    assert "created topic 'bk-new'" in capsys.readouterr().err

@@ -261,3 +261,71 @@ def test_run_stops_cleanly_and_delivers_the_rest(tmp_path):
     stats = streamer.run(threading.Event(), idle_sleep_s=0.01, exit_when_idle_s=0.1)
     assert stats.records_sent == 7
     assert_exactly_once(kafka, 7)
+
+
+# --- what the streamer tells the student (issue 10) ---------------------------------------------
+
+def test_final_statistics_show_an_empty_queue(tmp_path):
+    append(tmp_path / "access.log", range(7))
+    streamer = make_streamer(tmp_path, FakeKafka(), batch_size=5)
+    stats = streamer.run(threading.Event(), idle_sleep_s=0.01, exit_when_idle_s=0.1)
+    assert stats.records_sent == 7 and stats.queue_depth == 0  # not the 2 left before the final delivery
+
+
+def test_a_restart_says_where_it_resumes(tmp_path):
+    append(tmp_path / "access.log", range(30))
+    kafka, notes = FakeKafka(), []
+    sources = [Source("web", tmp_path / "access.log", "apache")]
+    settings = StreamerSettings(batch_size=10, batch_timeout_s=0.05, rotate_grace_s=0.0)
+
+    def streamer(**options):
+        return Streamer(sources, kafka, CheckpointStore(tmp_path / "cp.json"), settings, warn=lambda m: None,
+                        note=notes.append, **options)
+
+    first = streamer(after_ack=crash_at_batch(2))
+    first.start()
+    assert notes == [f"no checkpoint at {tmp_path / 'cp.json'} yet: reading every file from its start"]
+    with pytest.raises(SimulatedCrash):
+        drain(first)
+    streamer().start()
+    byte = sum(len(apache_line(n)) + 1 for n in range(10))
+    assert notes[-1] == (f"resuming from checkpoint {tmp_path / 'cp.json'}: web at line 11 (byte {byte:,}); "
+                         "10 line(s) after it already in Kafka will be skipped")
+
+
+def test_a_status_line_every_interval_and_the_table_when_asked():
+    import io
+
+    from rich.console import Console
+
+    from streamlab.streamer.stats import StatsReporter, StreamStats
+
+    out, now = io.StringIO(), [0.0]
+    reporter = StatsReporter(Console(file=out, width=200), interval_s=10, clock=lambda: now[0])
+    stats = StreamStats(lines_read=120, records_sent=100, dead_lettered=2, queue_depth=18)
+    now[0] = 9.0
+    reporter.maybe_report(stats)
+    assert out.getvalue() == ""
+    now[0] = 10.0
+    reporter.maybe_report(stats)
+    assert out.getvalue() == ("10s  read 120 (12.0/s)  sent 100 (10.2/s)  dead-lettered 2  skipped 0  queue 18\n")
+    reporter.request_table()  # what SIGUSR1 does
+    reporter.maybe_report(stats)
+    assert "streaming statistics" in out.getvalue() and "queue depth" in out.getvalue()
+    assert len(out.getvalue().splitlines()) > 8
+
+
+def test_the_final_table_rates_cover_the_whole_run():
+    import io
+
+    from rich.console import Console
+
+    from streamlab.streamer.stats import StatsReporter, StreamStats
+
+    out, now = io.StringIO(), [0.0]
+    reporter = StatsReporter(Console(file=out, width=200), interval_s=10, clock=lambda: now[0])
+    now[0] = 10.0
+    reporter.maybe_report(StreamStats(lines_read=100))
+    now[0] = 20.0
+    reporter.final(StreamStats(lines_read=100, records_sent=100))
+    assert "final statistics (20s)" in out.getvalue() and "5.0 lines/s" in out.getvalue()  # not 0.0 since the last line

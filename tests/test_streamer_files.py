@@ -96,6 +96,7 @@ def test_rotation_waits_for_the_grace_period_and_drains_the_old_file(tmp_path):
     clock.now = 1.6
     assert texts(tail.poll(10)) == ["last-without-newline"]
     assert tail.switch_pending
+    assert tail.take_warnings() == [f"{log} was rotated: the renamed file is finished, reading the new one from its start"]
     tail.switch()
     lines = tail.poll(10)
     assert texts(lines) == ["new-1"] and lines[0].epoch == 1 and lines[0].offset == 0
@@ -143,6 +144,7 @@ def test_restart_after_rotation_finds_the_renamed_file(tmp_path):
     os.rename(log, tmp_path / "a.log.1")
     write(log, "new\n")
     second = FileTail(log, saved, rotate_grace_s=0)
+    assert second.take_warnings() == [f"{log} was rotated while the streamer was stopped: finishing a.log.1 first"]
     assert texts(second.poll(10)) == ["2"]
     assert second.poll(10) == [] and second.switch_pending
     second.switch()

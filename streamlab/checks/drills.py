@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 
-from ..clients.kafka_client import make_consumer
+from ..clients.kafka_client import SETTINGS_HINT, make_consumer
 from ..clients.senders import ConfluentSender, Deliveries
 from ..errors import LabError
 from ..fanout.pipelines import PIPELINES
@@ -54,7 +54,7 @@ def break_records(lab: Lab, dlq_wait_s: float = 60.0) -> list[tuple[str, str, st
     lab.console.print(f"[bold]drill:[/bold] {len(MALFORMED)} malformed records into {topic!r} (header {DRILL_HEADER}={drill_id}); "
                       f"the sinks should skip them, keep going, and put them in {dlq!r} with the reason")
     deliveries = Deliveries()
-    sender = ConfluentSender(lab.settings.KAFKA_BOOTSTRAP, deliveries)
+    sender = ConfluentSender(lab.settings.KAFKA_BOOTSTRAP, deliveries, unreachable_hint=SETTINGS_HINT)
     for raw in MALFORMED:
         sender.send(topic, raw, f"drill-{drill_id}", headers=[(DRILL_HEADER, drill_id.encode())])
     sender.flush(15)

@@ -8,6 +8,7 @@ import time
 import uuid
 from pathlib import Path
 
+from ..clients.kafka_client import SETTINGS_HINT
 from ..clients.senders import ConfluentSender, Deliveries
 from ..clients.topics import create, delete
 from ..labs.weblogs import WebLogFactory
@@ -40,7 +41,7 @@ def producer_rate(admin, bootstrap: str, count: int = BURST) -> Criterion:
     create(admin, topic, partitions=3)
     try:
         deliveries = Deliveries()
-        sender = ConfluentSender(bootstrap, deliveries)
+        sender = ConfluentSender(bootstrap, deliveries, unreachable_hint=SETTINGS_HINT)
         factory = WebLogFactory(seed=1)
         records = [factory.encoded() for _ in range(count)]
         started = time.monotonic()

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from kafka import TopicPartition
 from kafka.errors import KafkaError
 
+from kafka import TopicPartition
+
 from ..clients.connect import ConnectClient
-from ..clients.kafka_client import decode_json, make_admin, make_consumer
+from ..clients.kafka_client import SETTINGS_HINT, decode_json, make_admin, make_consumer
 from ..clients.opensearch import OpenSearch
 from ..clients.s3 import list_objects, read_object
 from ..config import Settings
@@ -28,7 +29,7 @@ class Observer:
 
     @cached_property
     def admin(self):
-        return make_admin(self.settings.KAFKA_BOOTSTRAP, wait_s=5)
+        return make_admin(self.settings.KAFKA_BOOTSTRAP, wait_s=5, unreachable_hint=SETTINGS_HINT)
 
     def close(self) -> None:
         if "admin" in self.__dict__:
@@ -40,7 +41,7 @@ class Observer:
         return {meta["name"]: len(meta["partitions"]) for meta in self.admin.describe_topics()}
 
     def end_offsets(self, topic: str) -> dict[int, int]:
-        consumer = make_consumer(self.settings.KAFKA_BOOTSTRAP, wait_s=5)
+        consumer = make_consumer(self.settings.KAFKA_BOOTSTRAP, wait_s=5, unreachable_hint=SETTINGS_HINT)
         try:
             partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
             return {tp.partition: end for tp, end in consumer.end_offsets(partitions).items()}
@@ -49,7 +50,7 @@ class Observer:
 
     def message_count(self, topic: str) -> int:
         """Messages in the topic now (end minus beginning offsets)."""
-        consumer = make_consumer(self.settings.KAFKA_BOOTSTRAP, wait_s=5)
+        consumer = make_consumer(self.settings.KAFKA_BOOTSTRAP, wait_s=5, unreachable_hint=SETTINGS_HINT)
         try:
             partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
             ends, firsts = consumer.end_offsets(partitions), consumer.beginning_offsets(partitions)
@@ -59,7 +60,7 @@ class Observer:
 
     def recent(self, topic: str, per_partition: int = RECENT) -> list[dict[str, Any]]:
         """The newest JSON messages of every partition (malformed ones skipped), each with its Kafka timestamp (`_ts`, s)."""
-        consumer = make_consumer(self.settings.KAFKA_BOOTSTRAP, enable_auto_commit=False, wait_s=5)
+        consumer = make_consumer(self.settings.KAFKA_BOOTSTRAP, enable_auto_commit=False, wait_s=5, unreachable_hint=SETTINGS_HINT)
         try:
             partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
             if not partitions:

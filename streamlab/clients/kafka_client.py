@@ -1,7 +1,8 @@
 """Kafka clients with the lab's conventions: bounded waits, JSON values, one-line errors.
 
 Every producer and consumer script builds its clients here, so a broker that does not answer
-always ends the same way: a bounded wait, then one line naming the address tried.
+always ends the same way: a bounded wait, then one line naming the address tried and a hint that
+names only what the caller really has (`unreachable_hint`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from kafka import KafkaConsumer, KafkaProducer
 from ..errors import LabError
 
 DEFAULT_WAIT_S = 10.0
+# The scripts and `streamlab consume | produce | topics` take --bootstrap-servers; a caller without it
+# (`streamlab up`, `verify`) passes SETTINGS_HINT, the cluster drill a hint of its own.
+OPTION_HINT = "start the lab with `make up`, or pass --bootstrap-servers HOST:PORT"
+SETTINGS_HINT = "start the lab with `make up`; the address is KAFKA_BOOTSTRAP in .env"
 
 
-def broker_unreachable(bootstrap: str) -> LabError:
-    return LabError(
-        f"Kafka is not reachable at {bootstrap}",
-        "start the lab with `make up`, or pass --bootstrap-servers",
-    )
+def broker_unreachable(bootstrap: str, hint: str = OPTION_HINT) -> LabError:
+    return LabError(f"Kafka is not reachable at {bootstrap}", hint)
 
 
 def to_json_bytes(value: Any) -> bytes:
@@ -45,7 +47,8 @@ class TextKey(Serializer):
         return None if data is None else str(data).encode()
 
 
-def make_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, **overrides: Any) -> KafkaProducer:
+def make_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, unreachable_hint: str = OPTION_HINT,
+                  **overrides: Any) -> KafkaProducer:
     """A JSON producer with acks=all and idempotence-friendly settings; fails in one line if the broker is down."""
     options = dict(
         bootstrap_servers=bootstrap,
@@ -63,7 +66,7 @@ def make_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, **overrides: A
     try:
         return KafkaProducer(**options)
     except (KafkaError, OSError) as exc:
-        raise broker_unreachable(bootstrap) from exc
+        raise broker_unreachable(bootstrap, unreachable_hint) from exc
 
 
 def make_consumer(
@@ -72,6 +75,7 @@ def make_consumer(
     group_id: str | None = None,
     from_beginning: bool = True,
     wait_s: float = DEFAULT_WAIT_S,
+    unreachable_hint: str = OPTION_HINT,
     **overrides: Any,
 ) -> KafkaConsumer:
     """A raw-bytes consumer (decode with `decode_json`, which tolerates malformed values)."""
@@ -86,10 +90,10 @@ def make_consumer(
     try:
         return KafkaConsumer(*topics, **options)
     except (KafkaError, OSError) as exc:
-        raise broker_unreachable(bootstrap) from exc
+        raise broker_unreachable(bootstrap, unreachable_hint) from exc
 
 
-def make_admin(bootstrap: str, wait_s: float = DEFAULT_WAIT_S) -> KafkaAdminClient:
+def make_admin(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, unreachable_hint: str = OPTION_HINT) -> KafkaAdminClient:
     try:
         return KafkaAdminClient(
             bootstrap_servers=bootstrap,
@@ -97,7 +101,7 @@ def make_admin(bootstrap: str, wait_s: float = DEFAULT_WAIT_S) -> KafkaAdminClie
             request_timeout_ms=int(max(wait_s, 5) * 1000),
         )
     except (KafkaError, OSError) as exc:
-        raise broker_unreachable(bootstrap) from exc
+        raise broker_unreachable(bootstrap, unreachable_hint) from exc
 
 
 def position(message) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from confluent_kafka import KafkaException, Producer
 
-from .kafka_client import DEFAULT_WAIT_S, broker_unreachable
+from .kafka_client import DEFAULT_WAIT_S, OPTION_HINT, broker_unreachable
 
 # librdkafka logs connection failures to stderr on its own; the lab reports them as one line instead.
 _quiet = logging.getLogger("streamlab.librdkafka")
@@ -41,11 +41,12 @@ def producer_config(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, delivery_tim
     return config
 
 
-def make_fast_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, **settings: Any) -> Producer:
+def make_fast_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, unreachable_hint: str = OPTION_HINT,
+                       **settings: Any) -> Producer:
     """A librdkafka producer, once the broker answered a metadata request within `wait_s`."""
     producer = Producer(producer_config(bootstrap, wait_s, **settings))
     try:
         producer.list_topics(timeout=wait_s)
     except KafkaException as exc:
-        raise broker_unreachable(bootstrap) from exc
+        raise broker_unreachable(bootstrap, unreachable_hint) from exc
     return producer

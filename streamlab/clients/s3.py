@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from contextlib import contextmanager
 
 import boto3
 from botocore.config import Config
@@ -54,16 +55,41 @@ def list_objects(settings: Settings, prefix: str = "", count_records: bool = Tru
     """(key, size, records) for every object under `prefix`; records = JSON lines in the object."""
     client = s3_client(settings)
     rows = []
+    with _s3_errors(settings, f"listing s3://{settings.S3_BUCKET}/{prefix}"):
+        for item in _items(client, settings.S3_BUCKET, prefix):
+            lines = object_body(client, settings.S3_BUCKET, item["Key"]).count(b"\n") if count_records else None
+            rows.append((item["Key"], item["Size"], lines))
+    return rows
+
+
+def newest_key(settings: Settings, key_or_prefix: str) -> tuple[str | None, int]:
+    """(key, objects under the prefix): the key itself when an object has it, else the newest object under it."""
+    newest, count = None, 0
+    with _s3_errors(settings, f"listing s3://{settings.S3_BUCKET}/{key_or_prefix}"):
+        for item in _items(s3_client(settings), settings.S3_BUCKET, key_or_prefix):
+            if item["Key"] == key_or_prefix:
+                return key_or_prefix, 1
+            count += 1
+            # Same second: the higher key is the later one (the sinks name objects by start offset).
+            if newest is None or (item["LastModified"], item["Key"]) > (newest["LastModified"], newest["Key"]):
+                newest = item
+    return (newest["Key"] if newest else None), count
+
+
+def _items(client, bucket: str, prefix: str):
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        yield from page.get("Contents", [])
+
+
+@contextmanager
+def _s3_errors(settings: Settings, doing: str):
+    """S3 down or refusing: one line naming the store and what was being done."""
     try:
-        for page in client.get_paginator("list_objects_v2").paginate(Bucket=settings.S3_BUCKET, Prefix=prefix):
-            for item in page.get("Contents", []):
-                lines = object_body(client, settings.S3_BUCKET, item["Key"]).count(b"\n") if count_records else None
-                rows.append((item["Key"], item["Size"], lines))
+        yield
     except EndpointConnectionError:
         raise LabError(f"S3 is not reachable at {s3_location(settings)}", "start the lab with `make up`") from None
     except ClientError as exc:
-        raise LabError(f"S3 refused listing s3://{settings.S3_BUCKET}/{prefix}: {exc.response['Error'].get('Message') or exc}") from None
-    return rows
+        raise LabError(f"S3 refused {doing}: {exc.response['Error'].get('Message') or exc}") from None
 
 
 def read_object(settings: Settings, key: str) -> bytes:

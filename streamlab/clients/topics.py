@@ -1,14 +1,19 @@
-"""Topic administration: create, list, describe, delete, and the lab's default topics."""
+"""Topic administration: create, list, describe, delete, the lab's default topics, and `require_topics`."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError
 
-from ..errors import LabError
+from ..errors import EXIT_BAD_INPUT, LabError
 from ..topology import Topology, invalid_topic_reason
+from .kafka_client import make_admin
+
+CREATE_HINT = "pass --create to make it, or `streamlab topics create {name}`"
+LIST_HINT = "see `streamlab topics list`"
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,9 @@ def list_names(admin: KafkaAdminClient, include_internal: bool = False) -> list[
 def describe(admin: KafkaAdminClient, name: str) -> tuple[list[PartitionInfo], dict[str, str]]:
     """Partitions (leader, replicas, ISR) and the topic's non-default configs."""
     check_name(name)
-    if name not in admin.list_topics():
-        raise LabError(f"topic {name!r} does not exist", "see `streamlab topics list`")
+    existing = admin.list_topics()
+    if name not in existing:
+        raise missing_topic(name, existing, LIST_HINT)
     (meta,) = admin.describe_topics([name])
     partitions = [
         PartitionInfo(p["partition_index"], p["leader_id"], list(p["replica_nodes"]), list(p["isr_nodes"]))
@@ -87,4 +93,43 @@ def delete(admin: KafkaAdminClient, name: str) -> None:
     try:
         admin.delete_topics([name])
     except UnknownTopicOrPartitionError:
-        raise LabError(f"topic {name!r} does not exist", "see `streamlab topics list`") from None
+        raise missing_topic(name, admin.list_topics(), LIST_HINT) from None
+
+
+def closest_name(name: str, names) -> str | None:
+    """The existing name a typo most likely meant (difflib), or None when nothing is close."""
+    matches = difflib.get_close_matches(name, [n for n in names if not n.startswith("_")], n=1)
+    return matches[0] if matches else None
+
+
+def missing_topic(name: str, existing, otherwise: str) -> LabError:
+    """`topic 'web_log' does not exist (did you mean web_logs?)`, exit code 2; `otherwise` when nothing is close."""
+    close = closest_name(name, existing)
+    return LabError(f"topic {name!r} does not exist", f"did you mean {close}?" if close else otherwise,
+                    exit_code=EXIT_BAD_INPUT)
+
+
+def _create_default(admin: KafkaAdminClient, name: str) -> bool:
+    """One partition, as the broker's num.partitions would (`require_topics` has a `create` flag of its own)."""
+    return create(admin, name)
+
+
+def require_topics(admin_or_bootstrap: KafkaAdminClient | str, *names: str, create: bool = False) -> list[str]:
+    """Every topic in `names` must exist, or, with `create`, is created; returns the ones created.
+
+    The lab's broker does not create topics on first use (kafka/server.properties), and a command
+    should not either: a typo in a topic name is one line naming the closest topic, not a new topic.
+    """
+    for name in names:
+        check_name(name)
+    own = isinstance(admin_or_bootstrap, str)
+    admin = make_admin(admin_or_bootstrap) if own else admin_or_bootstrap
+    try:
+        existing = set(admin.list_topics())
+        missing = [name for name in dict.fromkeys(names) if name not in existing]
+        if missing and not create:
+            raise missing_topic(missing[0], existing, CREATE_HINT.format(name=missing[0]))
+        return [name for name in missing if _create_default(admin, name)]
+    finally:
+        if own:
+            admin.close()

@@ -27,6 +27,7 @@ from .runtime import ClusterRuntime
 
 TOPIC = "replicated-topic"
 PARTITIONS = 3
+UNREACHABLE_HINT = "is the cluster up? `streamlab cluster status`; `streamlab cluster up` starts it"
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class DrillReport:
 
 def ensure_topic(cluster: ClusterRuntime) -> None:
     """replicated-topic with 3 partitions on all three nodes, min ISR from lab.yaml (idempotent)."""
-    admin = make_admin(cluster.spec.bootstrap)
+    admin = make_admin(cluster.spec.bootstrap, unreachable_hint=UNREACHABLE_HINT)
     try:
         topic_ops.create(admin, TOPIC, PARTITIONS, cluster.spec.replication,
                          {"min.insync.replicas": str(cluster.spec.min_isr)})
@@ -90,7 +91,7 @@ def sample_partitions(bootstrap: str) -> dict[int, tuple[int, frozenset[int]]]:
     error: Exception = LabError(f"no node of {bootstrap} answers")
     for address in bootstrap.split(","):
         try:
-            admin = make_admin(address, wait_s=2)
+            admin = make_admin(address, wait_s=2, unreachable_hint=UNREACHABLE_HINT)
         except LabError as exc:
             error = exc
             continue
@@ -143,7 +144,7 @@ def _produce(cluster: ClusterRuntime, plan: DrillPlan, report: DrillReport, moni
     run_id = report.run_id = uuid.uuid4().hex[:8]
     ack_times: list[float] = []
     # librdkafka retries until the delivery timeout: a record survives the failover, or is reported failed.
-    producer = make_fast_producer(cluster.spec.bootstrap, delivery_timeout_s=120)
+    producer = make_fast_producer(cluster.spec.bootstrap, delivery_timeout_s=120, unreachable_hint=UNREACHABLE_HINT)
 
     def report_delivery(err, msg) -> None:
         if err is None:
@@ -205,7 +206,7 @@ class _Restart(threading.Thread):
 
 def read_back(bootstrap: str, run_id: str) -> Counter:
     """seq -> how many times this run's event is in the topic, reading every partition to its end."""
-    consumer = make_consumer(bootstrap)
+    consumer = make_consumer(bootstrap, unreachable_hint=UNREACHABLE_HINT)
     partitions = [TopicPartition(TOPIC, p) for p in range(PARTITIONS)]
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)

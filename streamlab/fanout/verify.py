@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ..clients.kafka_client import to_json_bytes
+from ..clients.kafka_client import SETTINGS_HINT, to_json_bytes
 from ..clients.senders import ConfluentSender, Deliveries
 from ..clients.opensearch import OpenSearch
 from ..clients.s3 import object_body, s3_client, s3_location
@@ -193,7 +193,7 @@ def _watch(watcher, count: int, stop: threading.Event) -> None:
 
 def _produce(lab: Lab, topic: str, run_id: str, count: int, rate: float) -> dict[int, float]:
     deliveries = Deliveries()
-    sender = ConfluentSender(lab.settings.KAFKA_BOOTSTRAP, deliveries)
+    sender = ConfluentSender(lab.settings.KAFKA_BOOTSTRAP, deliveries, unreachable_hint=SETTINGS_HINT)
     factory = WebLogFactory()
     sent_at: dict[int, float] = {}
     pacer = Pacer(rate)

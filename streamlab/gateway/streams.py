@@ -1,8 +1,9 @@
 """Which streams the gateway accepts: existing, non-internal topics.
 
-The broker auto-creates topics on first write, so without this check a typo in the URL would
-create a new topic; like a Kinesis stream, a stream must exist first (lab.yaml's gateway streams
-are created by `make up`, others with `streamlab topics create`).
+Like a Kinesis stream, a stream must exist first (lab.yaml's gateway streams are created by
+`make up`, others with `streamlab topics create`): a typo in the URL is a 404 naming the stream, not
+a new topic. The lab's broker does not auto-create topics either, but a broker configured to would
+make one on the first write without this check.
 """
 
 from __future__ import annotations

@@ -80,6 +80,17 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def device_span(device_ids: list[int]) -> str:
+    """Device ids as runs, for one line per round: [1, 2, 3, 5] -> '1-3, 5'."""
+    runs: list[list[int]] = []
+    for device_id in sorted(set(device_ids)):
+        if runs and device_id == runs[-1][-1] + 1:
+            runs[-1].append(device_id)
+        else:
+            runs.append([device_id])
+    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
+
+
 @dataclass(frozen=True)
 class Alert:
     device_id: int

@@ -54,10 +54,17 @@ def spawn(cmd: list[str], log_path: Path, env: dict[str, str] | None = None, cwd
 
 def stop(proc: psutil.Process, grace_s: float = 20.0) -> None:
     """SIGTERM the process (and its children), then SIGKILL whatever is left after `grace_s`."""
-    try:
-        family = [proc, *proc.children(recursive=True)]
-    except psutil.Error:
-        return
+    stop_all([proc], grace_s)
+
+
+def stop_all(procs: list[psutil.Process], grace_s: float = 20.0) -> None:
+    """SIGTERM every process and its children at once, then SIGKILL whatever is left after `grace_s`."""
+    family = []
+    for proc in procs:
+        try:
+            family += [proc, *proc.children(recursive=True)]
+        except psutil.Error:
+            continue
     for member in family:
         try:
             member.send_signal(signal.SIGTERM)

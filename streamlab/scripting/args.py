@@ -11,6 +11,7 @@ import signal
 import threading
 
 from ..clients.senders import KafkaPythonSender
+from ..clients.topics import require_topics
 from ..config import load_settings
 from ..errors import EXIT_BAD_INPUT, LabError
 from .produce import DeliveryStats, produce, summary
@@ -32,12 +33,24 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 
 def kafka_parser(prog: str, description: str, topic: str) -> argparse.ArgumentParser:
-    """A parser with --bootstrap-servers (default: the lab settings) and --topic."""
+    """A parser with --bootstrap-servers (default: the lab settings), --topic and --create."""
     parser = argparse.ArgumentParser(prog=prog, description=description,
                                      formatter_class=HelpFormatter)
     parser.add_argument("--bootstrap-servers", default=load_settings().KAFKA_BOOTSTRAP, help="Kafka address")
     parser.add_argument("--topic", default=topic, help="topic")
+    add_create_arg(parser)
     return parser
+
+
+def add_create_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--create", action="store_true",
+                        help="create the topics it uses when they do not exist (default: a missing topic is an error)")
+
+
+def require_script_topics(args: argparse.Namespace, *topics: str) -> None:
+    """The topics a script uses must exist (a typo must not make a new topic), unless --create makes them."""
+    for name in require_topics(args.bootstrap_servers, *topics, create=args.create):
+        err_console.print(f"created topic {name!r}", highlight=False)
 
 
 def add_producer_args(parser: argparse.ArgumentParser, rate: float, what: str) -> None:

@@ -10,9 +10,9 @@ import argparse
 
 from ..clients.kafka_client import to_json_bytes
 from ..clients.senders import CLIENTS, CONFLUENT, make_sender
-from ..clients.topics import check_name
 from ..config import load_settings
 from ..labs.weblogs import WebLogFactory
+from .args import add_create_arg, require_script_topics
 from .produce import DeliveryStats, produce, summary
 from .run import err_console
 
@@ -22,6 +22,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="web_log_producer.py", description="Send Faker web-log events to Kafka.")
     parser.add_argument("--topic", default=settings.WEB_LOGS_TOPIC, help="topic to write (default: %(default)s)")
     parser.add_argument("--bootstrap-servers", default=settings.KAFKA_BOOTSTRAP, help="Kafka address (default: %(default)s)")
+    add_create_arg(parser)
     parser.add_argument("--rate", type=float, default=100.0, help="events per second; 0 = as fast as possible (default: %(default)s)")
     parser.add_argument("--count", type=int, default=None, help="stop after N events (default: run until Ctrl+C)")
     parser.add_argument("--seed", type=int, default=None, help="Faker seed for a repeatable stream")
@@ -44,7 +45,7 @@ def records(factory: WebLogFactory):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    check_name(args.topic)
+    require_script_topics(args, args.topic)
     stats = DeliveryStats()
     sender = make_sender(args.client, args.bootstrap_servers, stats.deliveries)
     factory = WebLogFactory(seed=args.seed, fresh=args.fresh_faker)

@@ -38,6 +38,11 @@ class Checkpoint:
                               for (topic, partition), offset in sorted(self.topic_offsets.items())},
         }
 
+    def where(self) -> str:
+        """Where each source resumes, for the restart message: `web at line 1,201 (byte 245,331)`."""
+        return ", ".join(f"{name} at line {position.line_no + 1:,} (byte {position.offset:,})"
+                         for name, position in sorted(self.positions.items())) or "no file read yet"
+
     @classmethod
     def from_json(cls, data: dict) -> "Checkpoint":
         offsets = {}

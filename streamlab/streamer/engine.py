@@ -56,6 +56,7 @@ class Streamer:
         parse: Callable[[str, str], dict] = parse_line,
         warn: Callable[[str], None] = print,
         after_ack: Callable[[int], None] | None = None,
+        note: Callable[[str], None] = print,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.sources = sources
@@ -65,6 +66,7 @@ class Streamer:
         self.stats = StreamStats()
         self._parse = parse
         self._warn = warn
+        self._note = note  # what a student should know, not a warning: where a restart resumed
         self._after_ack = after_ack  # a test hook: runs between the acknowledgement and the checkpoint
         self._clock = clock
         self._tails: dict[str, FileTail] = {}
@@ -85,6 +87,7 @@ class Streamer:
             self._held_offsets = dict(checkpoint.topic_offsets)
             names = {source.name for source in self.sources}
             self._pending = self.delivery.delivered_ids(checkpoint.topic_offsets, names)
+        self._note(self._start_line(checkpoint))
         for source in self.sources:
             self._tails[source.name] = FileTail(
                 source.path,
@@ -95,6 +98,14 @@ class Streamer:
             )
         self._report_tail_warnings()
         self._save_checkpoint()
+
+    def _start_line(self, checkpoint: Checkpoint | None) -> str:
+        """Where this run starts: from the checkpoint (after a restart or a kill -9), or from the files' start."""
+        if checkpoint is None:
+            start = "end (--from-end)" if self.settings.from_end else "start"
+            return f"no checkpoint at {self.store.path} yet: reading every file from its {start}"
+        return (f"resuming from checkpoint {self.store.path}: {checkpoint.where()}; "
+                f"{len(self._pending):,} line(s) after it already in Kafka will be skipped")
 
     def run(self, stop: threading.Event, reporter: StatsReporter | None = None,
             idle_sleep_s: float = 0.1, exit_when_idle_s: float | None = None) -> StreamStats:
@@ -173,6 +184,7 @@ class Streamer:
                 self._offsets[key] = max(self._offsets.get(key, 0), offset)
             self._count_sent(self._batch)
             self._batch = []
+            self.stats.queue_depth = 0  # the final statistics come after the last delivery
             if self._after_ack is not None:
                 self._after_ack(self.stats.batches)
         self._save_checkpoint()

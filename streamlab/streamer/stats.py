@@ -1,4 +1,4 @@
-"""Counters the streamer keeps, and the periodic table it prints (seed 000's "streaming statistics")."""
+"""Counters the streamer keeps: a one-line status while it runs, the full table (seed 000's "streaming statistics") at the end."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ class StreamStats:
 
 
 class StatsReporter:
-    """Prints the counters every `interval_s` seconds, with rates since the previous report."""
+    """A one-line status every `interval_s` seconds; the full table at the end, or when asked (SIGUSR1).
+
+    Rates are since the previous line or table. A 13-line table every 10 s scrolled past in class.
+    """
 
     def __init__(self, console: Console, interval_s: float = 10.0, clock: Callable[[], float] = time.monotonic):
         self.console = console
@@ -35,32 +38,60 @@ class StatsReporter:
         self._clock = clock
         self._started = self._last_at = clock()
         self._last = StreamStats()
+        self._table_requested = False
+
+    def request_table(self) -> None:
+        """Print the full table at the next step; only sets a flag, so a signal handler may call it."""
+        self._table_requested = True
 
     def maybe_report(self, stats: StreamStats) -> None:
-        if self.interval_s > 0 and self._clock() - self._last_at >= self.interval_s:
+        if self._table_requested:
+            self._table_requested = False
             self.report(stats)
+        elif self.interval_s > 0 and self._clock() - self._last_at >= self.interval_s:
+            self._print(stats, status_line)
 
     def report(self, stats: StreamStats, title: str = "streaming statistics") -> None:
+        self._print(stats, lambda *figures: stats_table(*figures, title))
+
+    def final(self, stats: StreamStats) -> None:
+        """The table once the streamer stopped, its rates over the whole run."""
+        self._last, self._last_at = StreamStats(), self._started
+        self.report(stats, "final statistics")
+
+    def _print(self, stats: StreamStats, render) -> None:
         now = self._clock()
         window = max(now - self._last_at, 1e-9)
-        self.console.print(stats_table(stats, self._last, window, now - self._started, title))
+        self.console.print(render(stats, self._last, window, now - self._started), highlight=False)
         self._last = StreamStats(**{**stats.__dict__, "sent_by_type": Counter(stats.sent_by_type)})
         self._last_at = now
 
 
-def stats_table(stats: StreamStats, previous: StreamStats, window_s: float, elapsed_s: float, title: str) -> Table:
-    table = Table(title=f"{title} ({elapsed_s:,.0f}s)", show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column(justify="right")
+def _rates(stats: StreamStats, previous: StreamStats, window_s: float) -> tuple[float, float]:
+    """(lines read, records sent) per second since `previous`; dead-lettered records count as sent."""
     sent = stats.records_sent + stats.dead_lettered
     previous_sent = previous.records_sent + previous.dead_lettered
+    return (stats.lines_read - previous.lines_read) / window_s, (sent - previous_sent) / window_s
+
+
+def status_line(stats: StreamStats, previous: StreamStats, window_s: float, elapsed_s: float) -> str:
+    read_rate, send_rate = _rates(stats, previous, window_s)
+    return (f"{elapsed_s:,.0f}s  read {stats.lines_read:,} ({read_rate:,.1f}/s)  sent {stats.records_sent:,} "
+            f"({send_rate:,.1f}/s)  dead-lettered {stats.errors:,}  skipped {stats.skipped:,}  queue {stats.queue_depth:,}")
+
+
+def stats_table(stats: StreamStats, previous: StreamStats, window_s: float, elapsed_s: float, title: str) -> Table:
+    table = Table(title=f"{title} ({elapsed_s:,.0f}s)", title_justify="left")
+    table.add_column("measure", style="bold")
+    table.add_column("value", justify="right")
+    read_rate, send_rate = _rates(stats, previous, window_s)
     rows = [
         ("lines read", f"{stats.lines_read:,}"),
         ("records sent", f"{stats.records_sent:,}"),
         ("errors (dead-lettered)", f"{stats.errors:,}"),
         ("already in Kafka, skipped", f"{stats.skipped:,}"),
-        ("read rate", f"{(stats.lines_read - previous.lines_read) / window_s:,.1f} lines/s"),
-        ("send rate", f"{(sent - previous_sent) / window_s:,.1f} records/s"),
+        ("read rate", f"{read_rate:,.1f} lines/s"),
+        ("send rate", f"{send_rate:,.1f} records/s"),
         ("queue depth", f"{stats.queue_depth:,}"),
     ]
     rows += [(f"  {log_type}", f"{count:,}") for log_type, count in sorted(stats.sent_by_type.items())]

@@ -157,6 +157,7 @@ class FileTail:
         # The checkpointed file was rotated away: finish it under its new name first.
         rotated = find_by_identity(self.path.parent, self.position.device, self.position.inode)
         if rotated is not None and same_file(rotated, self.position):
+            self._warn(f"{self.path} was rotated while the streamer was stopped: finishing {rotated.name} first")
             self._open_at(rotated, self.position)
             return
         self._warn(f"the file {self.path} was reading (inode {self.position.inode}) is gone: its unread tail is lost")
@@ -212,15 +213,30 @@ class FileTail:
     def _read_lines(self, max_lines: int) -> list[Line]:
         lines: list[Line] = []
         while len(lines) < max_lines:
-            newline = self._partial.find(b"\n")
-            if newline < 0:
+            last_newline = self._partial.rfind(b"\n")
+            if last_newline < 0:
                 chunk = self._file.read(READ_CHUNK)
                 if not chunk:
                     break
                 self._partial += chunk
                 continue
-            raw, self._partial = self._partial[:newline], self._partial[newline + 1:]
-            lines.append(self._consume(raw, len(raw) + 1))
+            # Every complete line in the buffer at once: slicing the buffer line by line would copy it per line.
+            complete = self._partial[:last_newline].split(b"\n")[: max_lines - len(lines)]
+            taken = sum(len(raw) for raw in complete) + len(complete)
+            self._partial = self._partial[taken:]
+            lines += self._consume_all(complete)
+        return lines
+
+    def _consume_all(self, raws: list[bytes]) -> list[Line]:
+        """Lines for `raws` (each followed by a newline), and the position after the last one."""
+        position = self.position
+        epoch, offset, line_no = position.epoch, position.offset, position.line_no
+        lines = []
+        for raw in raws:
+            line_no += 1
+            lines.append(Line(decode(raw), epoch, offset, line_no))
+            offset += len(raw) + 1
+        self.position = replace(position, offset=offset, line_no=line_no)
         return lines
 
     def _consume(self, raw: bytes, length: int) -> Line:
@@ -251,6 +267,7 @@ class FileTail:
         if self._rotated_at is None:
             self._rotated_at = now
         if now - self._rotated_at >= self.rotate_grace_s:
+            self._warn(f"{self.path} was rotated: the renamed file is finished, reading the new one from its start")
             self.switch_pending = True
 
     def switch(self) -> None:

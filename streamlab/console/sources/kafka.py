@@ -34,8 +34,23 @@ def offsets_of(consumer, partitions: list[TopicPartition], begins: bool = True) 
     """(beginning, end) offsets of `partitions`, one request each, bounded in time."""
     if not partitions:
         return {}, {}
-    first = consumer.beginning_offsets(partitions, timeout_ms=OFFSETS_TIMEOUT_MS) if begins else {}
-    return first, dict(consumer.end_offsets(partitions, timeout_ms=OFFSETS_TIMEOUT_MS))
+    first = _offsets(consumer.beginning_offsets, partitions) if begins else {}
+    return first, _offsets(consumer.end_offsets, partitions)
+
+
+def _offsets(ask, partitions: list[TopicPartition]) -> dict:
+    """One request for all; when kafka-python has no answer for one (a topic it has no metadata for
+    yet raises KeyError), ask per partition and leave out the ones that still have none."""
+    try:
+        return dict(ask(partitions, timeout_ms=OFFSETS_TIMEOUT_MS))
+    except KeyError:
+        answers = {}
+        for tp in partitions:
+            try:
+                answers.update(ask([tp], timeout_ms=OFFSETS_TIMEOUT_MS))
+            except KeyError:
+                continue
+        return answers
 
 
 def partitions_of(consumer, topics: list[str]) -> list[TopicPartition]:
