@@ -28,7 +28,7 @@ def _defaults() -> dict[str, str]:
         "LAB_HOME": str(REPO_ROOT / ".lab"),
         "LAB_JARS": str(REPO_ROOT / ".lab" / "jars"),
         "KAFKA_BOOTSTRAP": f"localhost:{topo.port('kafka')}",
-        "JVM_HEAP": "512m",
+        "JVM_HEAP": "384m",
         "CONNECT_URL": f"http://localhost:{topo.port('connect')}",
         "CONNECT_FLUSH_INTERVAL_MS": "10000",
         "S3_ENDPOINT": f"http://localhost:{topo.port('s3')}",

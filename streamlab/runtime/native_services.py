@@ -27,6 +27,10 @@ from ..errors import LabError
 from ..topology import REPO_ROOT, Topology
 
 LOG4J = REPO_ROOT / "native" / "log4j2.properties"
+# A lab's JVMs start often and run light: C1 only (TieredStopAtLevel=1) compiles far less at start,
+# the serial collector has no GC threads to feed, and small stacks and code cache shrink the RSS.
+# In production you would keep C2 and G1 for throughput; bench/ measures what the lab gives up.
+LAB_JVM_FLAGS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=64m")
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,9 @@ class Context:
         return self.home.joinpath(*parts)
 
     def java_cmd(self, heap: str, main: str, *args: str) -> list[str]:
-        """A JVM on the Kafka classpath with the lab's log4j2 file and a small heap."""
+        """A JVM on the Kafka classpath with the lab's log4j2 file, a small heap and LAB_JVM_FLAGS."""
         return [
-            self.java, "-Xms128m", f"-Xmx{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+            self.java, "-Xms64m", f"-Xmx{heap}", *LAB_JVM_FLAGS, "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={LOG4J}",
             "-cp", str(self.jars / "kafka" / "*"), main, *args,
         ]
@@ -62,6 +66,7 @@ class NativeService:
     healthy: Callable[[Context], bool]
     prepare: Callable[[Context], None] = lambda ctx: None
     env: Callable[[Context], dict[str, str]] = lambda ctx: {}
+    needs: tuple[str, ...] = ()  # services that must be healthy before this one starts
 
 
 def _http_ok(url: str, **kwargs) -> bool:
@@ -151,7 +156,7 @@ S3PROXY = NativeService(
     timeout_s=60,
     prepare=_s3proxy_prepare,
     command=lambda ctx: [
-        ctx.java, "-Xms64m", "-Xmx256m", f"-Dlog4j2.configurationFile={LOG4J}",
+        ctx.java, "-Xms32m", "-Xmx128m", *LAB_JVM_FLAGS, f"-Dlog4j2.configurationFile={LOG4J}",
         "-jar", str(ctx.jars / "s3proxy" / "s3proxy.jar"),
         "--properties", str(ctx.state("s3proxy", "s3proxy.properties")),
     ],
@@ -200,6 +205,7 @@ CONNECT = NativeService(
         ctx.settings.JVM_HEAP, "org.apache.kafka.connect.cli.ConnectDistributed", str(_connect_properties(ctx))
     ),
     healthy=lambda ctx: requests.get(f"{ctx.settings.CONNECT_URL}/connectors", timeout=2).status_code == 200,
+    # No `needs`: the worker waits for Kafka by itself (up to a minute), so its JVM start overlaps Kafka's.
 )
 
 
@@ -229,6 +235,7 @@ def _opensearch_prepare(ctx: Context) -> None:
         for script in (dist / "bin").iterdir():
             script.chmod(0o755)
         (dist / ".unpacked-from").write_text(stamp)
+    _lab_jvm_options(dist / "config" / "jvm.options")
     for sub in ("data", "logs"):
         ctx.state("opensearch", sub).mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
@@ -238,6 +245,15 @@ def _opensearch_prepare(ctx: Context) -> None:
                 f"OpenSearch refuses to run as root, and user 'nobody' cannot reach {dist}",
                 "put LAB_HOME under folders others may enter (chmod o+x on its parents), or run the lab as a normal user",
             )
+
+
+def _lab_jvm_options(path: Path) -> None:
+    """Drop the distribution's G1 lines: the lab's JVMs use the serial collector (LAB_JVM_FLAGS), and
+    the JVM refuses two collectors at once."""
+    lines = path.read_text().splitlines()
+    kept = [line for line in lines if not re.search(r"UseG1GC|G1ReservePercent|InitiatingHeapOccupancyPercent", line)]
+    if kept != lines:
+        path.write_text("\n".join(kept) + "\n")
 
 
 def _opensearch_command(ctx: Context) -> list[str]:
@@ -262,7 +278,7 @@ def _opensearch_env(ctx: Context) -> dict[str, str]:
 
     return {
         "OPENSEARCH_JAVA_HOME": java_home(ctx.java),
-        "OPENSEARCH_JAVA_OPTS": f"-Xms{ctx.settings.JVM_HEAP} -Xmx{ctx.settings.JVM_HEAP}",
+        "OPENSEARCH_JAVA_OPTS": " ".join([f"-Xms{ctx.settings.JVM_HEAP}", f"-Xmx{ctx.settings.JVM_HEAP}", *LAB_JVM_FLAGS]),
     }
 
 
@@ -280,5 +296,5 @@ OPENSEARCH = NativeService(
     healthy=_opensearch_healthy,
 )
 
-# Start order: each one is healthy before the next starts (Connect needs Kafka; sinks need S3 and OpenSearch).
+# Every service starts at once (a service may list others it `needs` healthy first). `down` stops in reverse.
 ALL = [KAFKA, S3PROXY, OPENSEARCH, CONNECT]
