@@ -71,6 +71,131 @@ def test_rendered_properties_differ_only_where_nodes_must():
     assert differs == {"node.id", "listeners", "advertised.listeners", "log.dirs"}
 
 
+# --- unit: the drill's read-back (no broker: a consumer that reads at a set pace) ----------------
+
+
+class PacedConsumer:
+    """The drill topic, 3 partitions: `per_poll` records a poll, each poll one second of a fake clock."""
+
+    def __init__(self, runs: dict[str, int], per_poll: int, clock: list[float]):
+        from kafka import TopicPartition
+
+        from streamlab.clients.kafka_client import to_json_bytes
+
+        values = [to_json_bytes({"run": run, "seq": seq}) for run, count in runs.items() for seq in range(count)]
+        self.logs = {TopicPartition(TOPIC, p): values[p::3] for p in range(3)}
+        self.positions = {tp: 0 for tp in self.logs}
+        self.per_poll, self.clock, self.closed = per_poll, clock, False
+
+    def assign(self, partitions):
+        assert set(partitions) == set(self.logs)
+
+    def seek_to_beginning(self, *partitions):
+        for tp in partitions:
+            self.positions[tp] = 0
+
+    def beginning_offsets(self, partitions):
+        return {tp: 0 for tp in partitions}
+
+    def end_offsets(self, partitions):
+        return {tp: len(self.logs[tp]) for tp in partitions}
+
+    def position(self, tp):
+        return self.positions[tp]
+
+    def poll(self, timeout_ms):
+        from types import SimpleNamespace
+
+        self.clock[0] += 1.0
+        batch = {}
+        for tp, log in self.logs.items():
+            start = self.positions[tp]
+            taken = log[start:start + self.per_poll // 3]
+            self.positions[tp] = start + len(taken)
+            if taken:
+                batch[tp] = [SimpleNamespace(value=value) for value in taken]
+        return batch
+
+    def close(self):
+        self.closed = True
+
+
+def paced_read_back(monkeypatch, runs: dict[str, int], per_poll: int, timeout_s: float):
+    from streamlab.cluster import drill
+
+    clock = [0.0]
+    consumer = PacedConsumer(runs, per_poll, clock)
+    monkeypatch.setattr(drill, "make_consumer", lambda bootstrap, **kw: consumer)
+    back = drill.read_back("localhost:1", "this", timeout_s=timeout_s, clock=lambda: clock[0])
+    assert consumer.closed
+    return back
+
+
+def test_a_read_back_to_the_end_counts_the_missing(monkeypatch):
+    from streamlab.cluster.drill import DrillReport, judge
+
+    back = paced_read_back(monkeypatch, {"older": 300, "this": 600}, per_poll=300, timeout_s=60)
+    assert back.complete and (back.read, back.total) == (900, 900) and len(back.seen) == 600
+    report = DrillReport(acked=set(range(602)))  # two acknowledged events that are not in the topic
+    judge(report, back)
+    assert (report.consumed, report.missing, report.duplicated, report.incomplete) == (600, 2, 0, "")
+
+
+def test_a_read_back_that_runs_out_of_time_says_so_instead_of_missing(monkeypatch):
+    """Issue 11, item 5: the events not read yet are not "missing"; the report says how far it got."""
+    import io
+
+    from rich.console import Console
+
+    from streamlab.cluster.drill import DrillReport, judge
+
+    # 900 records at 60 a poll (one second each): 3 s read 180 of them, the earlier run's 300 first.
+    back = paced_read_back(monkeypatch, {"older": 300, "this": 600}, per_poll=60, timeout_s=3)
+    assert not back.complete and (back.read, back.total) == (180, 900) and not back.seen
+    report = DrillReport(acked=set(range(600)))
+    judge(report, back)
+    assert report.missing is None
+    assert report.incomplete == "read back 0 of 600 acknowledged events before the timeout (3s, 20% of replicated-topic read)"
+    out = io.StringIO()
+    Console(file=out, width=200).print(report.table())
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in out.getvalue().splitlines() if line.count("│") == 3}
+    assert rows["missing (acknowledged, not in the topic)"] == "unknown"
+    assert rows["consumed"] == f"0 ({report.incomplete})"
+    # The same rows as a complete report: the README's table stays the one the drill prints.
+    assert list(rows) == list(DrillReport().table().columns[0]._cells)
+
+    # Half way into this run's events: the ones read so far count as read back, none as missing.
+    back = paced_read_back(monkeypatch, {"older": 300, "this": 600}, per_poll=60, timeout_s=10)
+    report = DrillReport(acked=set(range(600)))
+    judge(report, back)
+    assert (report.missing, report.consumed) == (None, 300)
+    assert report.incomplete.startswith("read back 300 of 600 acknowledged events before the timeout (10s, 67%")
+
+
+def test_the_drill_command_ends_with_the_timeout_not_a_loss(monkeypatch):
+    import io
+
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    from streamlab.cli import build_app
+    from streamlab.cluster import drill
+    from streamlab.lab import Lab
+
+    incomplete = "read back 10 of 600 acknowledged events before the timeout (60s, 5% of replicated-topic read)"
+    monkeypatch.setattr(drill, "run_drill", lambda cluster, plan: drill.DrillReport(
+        killed="cluster-2", acked=set(range(600)), consumed=10, missing=None, incomplete=incomplete))
+    out = io.StringIO()
+    result = CliRunner().invoke(build_app(Lab(console=Console(file=io.StringIO())), Console(file=out, width=300)),
+                                ["cluster", "drill"])
+    assert "unknown" in out.getvalue()  # the table was printed, its missing row unknown
+    error = result.exception
+    assert isinstance(error, LabError) and error.exit_code == 1
+    assert error.message.startswith(incomplete) and "lost" not in error.message
+    bootstrap = ClusterSpec.from_topology(load_topology()).bootstrap
+    assert f"streamlab topics delete replicated-topic --bootstrap-servers {bootstrap}`" in error.hint
+
+
 # --- integration: the real three-node cluster, started once ------------------------------------
 
 

@@ -243,6 +243,69 @@ def test_every_service_has_a_healthcheck_and_a_memory_limit(project):
         assert limit, f"{name}: no memory limit"
 
 
+def _seconds(duration: str) -> float:
+    """A normalized Compose duration ("5s", "1m30s") in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(h|ms|m|s)", duration)
+    assert parts and "".join(n + u for n, u in parts) == duration, duration
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def test_healthchecks_load_on_docker_engines_older_than_25(project):
+    """start_interval makes Compose refuse the file on Engine < 25; the interval alone keeps starts fast."""
+    assert "start_interval" not in ct.raw_compose()["x-healthcheck"]
+    for name, service in project["services"].items():
+        health = service["healthcheck"]
+        assert "start_interval" not in health, name
+        interval = _seconds(health["interval"])
+        # `up --wait` sees a service healthy at most one interval after it is ...
+        assert interval <= 10, f"{name}: interval {health['interval']}"
+        # ... and a service is declared unhealthy only after a minute or more of failures.
+        assert interval * health["retries"] >= 60, name
+
+
+def _bytes(size: str) -> int:
+    """A Compose size ("640m", "1g", or the loader's plain byte count) in bytes."""
+    number, unit = re.fullmatch(r"(\d+)([kmg]?)b?", str(size).lower()).groups()
+    return int(number) * {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}[unit]
+
+
+def _memory_limit(service: dict) -> int:
+    limit = service.get("mem_limit") or service["deploy"]["resources"]["limits"]["memory"]
+    return _bytes(limit)
+
+
+# Where each service's heap is set; the largest -Xmx (or Node's old space) of these variables counts.
+HEAP_VARIABLES = ("KAFKA_HEAP_OPTS", "JAVA_OPTS", "S3PROXY_JAVA_OPTS", "OPENSEARCH_JAVA_OPTS", "LS_JAVA_OPTS", "NODE_OPTIONS")
+
+
+def _heap(service: dict) -> int | None:
+    sizes = []
+    for name in HEAP_VARIABLES:
+        value = (service.get("environment") or {}).get(name) or ""
+        sizes += [_bytes(m) for m in re.findall(r"-Xmx(\d+[kmg])", value, re.IGNORECASE)]
+        sizes += [int(m) * 2**20 for m in re.findall(r"--max-old-space-size=(\d+)", value)]
+    return max(sizes) if sizes else None
+
+
+def test_default_services_fit_a_4_gb_docker_desktop(project):
+    """What `make up` starts (no profile) stays within 3.5 GiB of limits: a 4 GiB Docker Desktop keeps
+    the rest for its own VM. Each heap leaves room in its limit for the runtime's own memory."""
+    default = {name: s for name, s in project["services"].items() if not s.get("profiles")}
+    assert set(default) == {"kafka", "kafka-ui", "connect", "s3", "opensearch", "dashboards"}
+    total = sum(_memory_limit(s) for s in default.values())
+    assert total <= 3.5 * 2**30, f"default services' limits add up to {total / 2**30:.2f} GiB"
+    for name, service in project["services"].items():
+        heap, limit = _heap(service), _memory_limit(service)
+        if name == "fluent-bit":  # C, no heap to set
+            assert heap is None
+            continue
+        assert heap, f"{name}: no explicit heap"
+        assert heap <= limit * 5 / 8, f"{name}: heap {heap >> 20} MB in a {limit >> 20} MB limit"
+    # The Kafka healthcheck's own JVM runs inside the broker's limit: its heap is small.
+    assert "KAFKA_HEAP_OPTS=-Xmx64m" in " ".join(project["services"]["kafka"]["healthcheck"]["test"])
+
+
 def test_published_ports_equal_lab_yaml_and_bind_lab_bind(project, lab):
     for name, service in project["services"].items():
         expected = lab_entry(lab, name).get("port")
@@ -339,9 +402,27 @@ def test_kafka_settings_mirror_native_server_properties(project):
 
 def test_kafka_healthcheck_and_heap(project):
     kafka = project["services"]["kafka"]
-    assert "kafka-broker-api-versions.sh --bootstrap-server localhost:9092" in " ".join(kafka["healthcheck"]["test"])
-    assert "-Xmx512m" in kafka["environment"]["KAFKA_HEAP_OPTS"]
-    assert any(m["type"] == "volume" and m["target"] == kafka["environment"]["KAFKA_LOG_DIRS"] for m in kafka["volumes"])
+    env = kafka["environment"]
+    listeners = dict(item.split("://") for item in env["KAFKA_LISTENERS"].split(","))
+    internal_port = listeners["INTERNAL"].rsplit(":", 1)[1]
+    # The probe's tool reconnects to the advertised address of the listener it bootstraps from:
+    # INTERNAL advertises kafka:29092 (resolvable in the container); PLAINTEXT advertises
+    # KAFKA_ADVERTISED_HOST, which a shared lab sets to a name only the room resolves.
+    test = " ".join(kafka["healthcheck"]["test"])
+    assert f"kafka-broker-api-versions.sh --bootstrap-server localhost:{internal_port}" in test
+    assert "localhost:9092" not in test
+    assert re.search(r"-Xmx\d+m", env["KAFKA_HEAP_OPTS"])
+    assert any(m["type"] == "volume" and m["target"] == env["KAFKA_LOG_DIRS"] for m in kafka["volumes"])
+
+
+def test_kafka_healthcheck_passes_when_the_lab_is_shared(composecheck, tmp_path):
+    """With KAFKA_ADVERTISED_HOST set, the probe still goes through the in-network listener."""
+    env_file = tmp_path / "shared.env"
+    env_file.write_text("LAB_BIND=0.0.0.0\nKAFKA_ADVERTISED_HOST=lab-host.example\n")
+    kafka = ct.load_project(composecheck, env_file=env_file)["services"]["kafka"]
+    assert "PLAINTEXT://lab-host.example:9092" in kafka["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+    assert "INTERNAL://kafka:29092" in kafka["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+    assert "--bootstrap-server localhost:29092" in " ".join(kafka["healthcheck"]["test"])
 
 
 # --- S3 and OpenSearch -------------------------------------------------------------------------------
@@ -360,6 +441,37 @@ def test_s3_store_uses_lab_credentials_bucket_and_files(project, lab):
     assert any(m["type"] == "bind" and m["target"] == env["JCLOUDS_FILESYSTEM_BASEDIR"]
                and Path(m["source"]) == ct.REPO / "data" / "s3" for m in s3["volumes"])
     assert 'mkdir -p "$JCLOUDS_FILESYSTEM_BASEDIR/$S3_BUCKET"' in s3["command"][-1]
+
+
+def test_s3_store_writes_its_files_as_the_host_user(project, composecheck, tmp_path):
+    """Objects under ./data/s3 belong to the student (root-owned files made `make clean` fail)."""
+    assert ct.raw_compose()["services"]["s3"]["user"] == "${UID:-1000}:${GID:-1000}"
+    assert project["services"]["s3"]["user"] == "1000:1000"  # no UID/GID exported: the usual first user
+    env_file = tmp_path / "user.env"
+    env_file.write_text("")
+    services = ct.load_project(composecheck, env_file=env_file, environ={"UID": "501", "GID": "20"})["services"]
+    assert services["s3"]["user"] == "501:20"
+    # The only writable bind mount is the one the host user owns; no other service runs as someone else.
+    assert [name for name, s in project["services"].items() if s.get("user")] == ["s3"]
+
+
+def test_opensearch_settings_equal_the_native_node(project, tmp_path):
+    """Every -E setting of the native node that is not a path or an address is set the same in compose
+    (disk watermarks included: a 90 % full laptop disk must not make the lab's indices read-only)."""
+    from streamlab.config import load_settings
+    from streamlab.runtime.native_services import Context, _opensearch_command
+    from streamlab.topology import load_topology
+
+    settings = load_settings(env_file=Path("/dev/null"), environ={"LAB_HOME": str(tmp_path)})
+    ctx = Context(settings=settings, topology=load_topology(offset=0), java="java", jars=Path("/nonexistent/jars"))
+    native = dict(arg[2:].split("=", 1) for arg in _opensearch_command(ctx) if arg.startswith("-E"))
+    differs = {"network.host", "http.port", "transport.port", "path.data", "path.logs"}
+    compared = {key: value for key, value in native.items() if key not in differs}
+    assert any(key.startswith("cluster.routing.allocation.disk.") for key in compared)
+    env = project["services"]["opensearch"]["environment"]
+    assert {key: env.get(key) for key in compared} == compared
+    # And nothing about disks that the native node does not set.
+    assert {k for k in env if k.startswith("cluster.routing.allocation.disk.")} <= set(compared)
 
 
 def test_opensearch_runs_without_security_on_one_node(project):

@@ -86,10 +86,11 @@ def test_registering_twice_is_a_no_op(connect_lab):
 
 
 def test_s3_ls_and_cat_show_the_objects(connect_lab):
-    listing = run_cli("s3", "ls", f"topics/{LANDING}/")
+    listing = run_cli("s3", "ls", "--records", f"topics/{LANDING}/")
     assert listing.returncode == 0
     key = next(word for word in listing.stdout.split() if word.startswith(f"topics/{LANDING}/"))
     assert listing.stdout.splitlines()[0] == "key\tsize\trecords"  # piped: a header row, then one line per object
+    assert all(1 <= int(line.split("\t")[2]) <= 10 for line in listing.stdout.splitlines()[1:])
     cat = run_cli("s3", "cat", key)
     lines = cat.stdout.splitlines()
     assert 1 <= len(lines) <= 10 and all("status_code" in json.loads(line) for line in lines)

@@ -22,7 +22,8 @@ FAKE_DOCKER = """#!/bin/sh
 echo "$*" >> "$DOCKER_CALLS"
 case "$*" in
   *"ps --status running --services"*) cat "$DOCKER_RUNNING" ;;
-  *"ps --all --format json"*) echo '{"Service":"kafka","State":"running","Health":"healthy","Image":"apache/kafka:4.3.1","Publishers":[{"PublishedPort":9092}]}' ;;
+  *"ps --all --format json"*) if [ -n "$DOCKER_PS" ]; then cat "$DOCKER_PS"; else
+    echo '{"Service":"kafka","State":"running","Health":"healthy","Image":"apache/kafka:4.3.1","Publishers":[{"PublishedPort":9092}]}'; fi ;;
   *"compose -f"*" up "*"logstash"*) [ -n "$DOCKER_FAIL" ] && { echo "logstash unhealthy" >&2; exit 1; } ;;
 esac
 exit 0
@@ -112,3 +113,93 @@ def test_container_addresses_follow_env_targets(tmp_path):
         "OPENSEARCH_PORT_DOCKER": "443",
         "OPENSEARCH_TLS_DOCKER": "On",
     }
+
+
+# --- `compose ps --format json`: JSON lines (Compose 2.21+) or one JSON array (older Compose) -----
+
+PS_ITEMS = [
+    {"Service": "kafka", "State": "running", "Health": "healthy", "Image": "apache/kafka:4.3.1",
+     "Publishers": [{"URL": "127.0.0.1", "TargetPort": 9092, "PublishedPort": 9092, "Protocol": "tcp"}]},
+    {"Service": "connect", "State": "running", "Health": "starting", "Image": "streamlab/connect:4.3.1",
+     "Publishers": [{"URL": "", "TargetPort": 8083, "PublishedPort": 0, "Protocol": "tcp"},
+                    {"URL": "127.0.0.1", "TargetPort": 8083, "PublishedPort": 8083, "Protocol": "tcp"}]},
+    {"Service": "logstash", "State": "exited", "Health": "", "Image": "streamlab/logstash:8.19.7", "Publishers": None},
+]
+
+
+@pytest.mark.parametrize("shape", ["lines", "array", "array-pretty"])
+def test_compose_ps_json_is_read_in_both_shapes(shape):
+    import json
+
+    from streamlab.runtime.docker import parse_compose_ps
+
+    text = {
+        "lines": "\n".join(json.dumps(item) for item in PS_ITEMS) + "\n",
+        "array": json.dumps(PS_ITEMS) + "\n",
+        "array-pretty": json.dumps(PS_ITEMS, indent=2),  # one array over many lines
+    }[shape]
+    assert parse_compose_ps(text) == PS_ITEMS
+    assert parse_compose_ps("") == parse_compose_ps("[]\n") == []
+
+
+@pytest.mark.parametrize("text", ["not json at all", '{"Service": "kafka"', "[1, 2]"])
+def test_compose_ps_that_is_not_json_is_one_line(text):
+    from streamlab.runtime.docker import parse_compose_ps
+
+    with pytest.raises(LabError, match="docker compose ps --format json") as caught:
+        parse_compose_ps(text)
+    assert "\n" not in str(caught.value)
+
+
+def test_status_reads_the_array_of_older_compose(docker_cli, runtime, tmp_path, monkeypatch):
+    import json
+
+    ps = tmp_path / "ps.json"
+    ps.write_text(json.dumps(PS_ITEMS))
+    monkeypatch.setenv("DOCKER_PS", str(ps))
+    rows = [(row.name, row.state, row.port) for row in runtime.status()]
+    assert rows == [("kafka", "healthy", 9092), ("connect", "starting", 8083), ("logstash", "exited", None)]
+
+
+# --- the s3 service writes ./data/s3 as the host user (docker-compose.yaml `user:`) -------------
+
+
+def test_compose_gets_the_host_uid_and_gid(runtime, monkeypatch):
+    import subprocess
+
+    seen: dict[str, str] = {}
+
+    def fake_run(cmd, cwd, env, capture_output, text):
+        seen.clear()
+        seen.update(env)
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr("streamlab.runtime.docker.shutil.which", lambda name: "/usr/bin/docker")
+    monkeypatch.setattr("streamlab.runtime.docker.subprocess.run", fake_run)
+    monkeypatch.delenv("UID", raising=False)
+    monkeypatch.delenv("GID", raising=False)
+    runtime.compose("ps")
+    assert (seen["UID"], seen["GID"]) == (str(os.getuid()), str(os.getgid()))
+    monkeypatch.setenv("UID", "4242")  # exported by hand: it wins, as every variable of the environment
+    runtime.compose("ps")
+    assert seen["UID"] == "4242"
+
+
+def test_up_makes_the_s3_folder_before_docker_would_make_it_as_root(docker_cli, runtime, tmp_path, monkeypatch):
+    monkeypatch.setattr("streamlab.runtime.docker.REPO_ROOT", tmp_path)
+    runtime.up()
+    assert (tmp_path / "data" / "s3").is_dir()
+    assert docker_cli()[0].endswith("up -d --build --wait")
+
+
+def test_a_bucket_folder_left_by_root_is_one_line_before_compose(docker_cli, runtime, tmp_path, monkeypatch):
+    monkeypatch.setattr("streamlab.runtime.docker.REPO_ROOT", tmp_path)
+    bucket = tmp_path / "data" / "s3" / "streamlab"
+    bucket.mkdir(parents=True)
+    real_access = os.access
+    monkeypatch.setattr("streamlab.runtime.docker.os.access",  # as a student would find it (root sees all writable)
+                        lambda path, mode: False if Path(path) == bucket else real_access(path, mode))
+    with pytest.raises(LabError) as caught:
+        runtime.up()
+    assert str(bucket) in caught.value.message and "sudo chown -R" in caught.value.hint
+    assert docker_cli() == []  # compose never ran

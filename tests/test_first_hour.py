@@ -306,7 +306,7 @@ def test_newest_key_under_a_prefix(monkeypatch):
 def test_s3_ls_of_an_empty_prefix_says_so(monkeypatch):
     import streamlab.commands.s3 as s3_command
 
-    monkeypatch.setattr(s3_command, "list_objects", lambda settings, prefix: [])
+    monkeypatch.setattr(s3_command, "list_objects", lambda settings, prefix, **options: [])
     buffer = io.StringIO()
     result = CliRunner().invoke(app_for(Lab(console=Console(file=buffer, soft_wrap=True))), ["s3", "ls", "topics/web_logs/"])
     assert result.exit_code == 0 and result.output == ""
@@ -316,8 +316,13 @@ def test_s3_ls_of_an_empty_prefix_says_so(monkeypatch):
 def test_s3_ls_piped_has_a_header_row(monkeypatch):
     import streamlab.commands.s3 as s3_command
 
-    monkeypatch.setattr(s3_command, "list_objects", lambda settings, prefix: [("topics/a.jsonl", 120, 2)])
+    def listing(settings, prefix, count_records, progress):
+        return [("topics/a.jsonl", 120, 2 if count_records else None)]
+
+    monkeypatch.setattr(s3_command, "list_objects", listing)
     result = CliRunner().invoke(app_for(), ["s3", "ls"])
+    assert result.output.splitlines() == ["key\tsize", "topics/a.jsonl\t120"]
+    result = CliRunner().invoke(app_for(), ["s3", "ls", "--records"])
     assert result.output.splitlines() == ["key\tsize\trecords", "topics/a.jsonl\t120\t2"]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -236,6 +237,24 @@ def test_logstash_settings_and_image(services):
     assert re.search(r"ARG OPENSEARCH_OUTPUT_VERSION=\d+\.\d+\.\d+", dockerfile)
 
 
+def test_logstash_queue_is_persisted_on_its_volume(services):
+    """In-flight events survive a crash or restart: the Kafka input commits offsets regardless of them."""
+    import yaml
+
+    text = (ct.REPO / "logstash" / "config" / "logstash.yml").read_text()
+    settings = yaml.safe_load(text)
+    assert settings["queue.type"] == "persisted"
+    queue = settings.get("path.queue") or "/usr/share/logstash/data/queue"
+    volumes = [m for m in services["logstash"]["volumes"] if m["type"] == "volume"]
+    assert any(queue.startswith(m["target"] + "/") for m in volumes), f"{queue} is not on a named volume"
+    # A checkpoint per event: nothing queued is lost between checkpoints.
+    assert int(settings["queue.checkpoint.writes"]) == 1
+    assert re.fullmatch(r"\d+(mb|gb)", settings["queue.max_bytes"])
+    # The reason stands beside the setting.
+    before = text[: text.index("queue.type:")].rsplit("\n\n", 1)[-1]
+    assert "committed" in before and "Kafka" in before
+
+
 def test_logstash_env_does_not_rewrite_its_read_only_settings(services):
     """The image rewrites logstash.yml (mounted read-only) if an env var names a Logstash setting."""
     setting_prefixes = ("NODE_", "PATH_", "PIPELINE_", "CONFIG_", "QUEUE_", "DEAD_LETTER_QUEUE_", "LOG_", "HTTP_",
@@ -309,15 +328,97 @@ def test_fluent_bit_lifts_payload_then_copies_raw_and_processed():
     assert names.index("nest") < names.index("rewrite_tag"), "lift before copying, as in the course notes"
 
 
+FB_PARSERS = {_one(props, "name"): props for section, props in _classic_sections(
+    (ct.REPO / "fluent-bit" / "parsers.conf").read_text()) if section == "PARSER"}
+
+
 def test_fluent_bit_event_time_parser_exists():
     (service,) = [props for section, props in FB if section == "SERVICE"]
     parsers_file = _one(service, "parsers_file")
     assert parsers_file == "/fluent-bit/etc/parsers.conf"
-    parsers = _classic_sections((ct.REPO / "fluent-bit" / "parsers.conf").read_text())
-    defined = {_one(props, "name") for section, props in parsers if section == "PARSER"}
     for props in _fb("FILTER", "parser"):
-        assert _one(props, "parser") in defined
+        assert props["parser"] and set(props["parser"]) <= set(FB_PARSERS)
         assert _one(props, "reserve_data") == "On"
+
+
+def _first_parser_that_matches(value: str) -> tuple[str, re.Match] | None:
+    """What Fluent Bit's parser filter does with `timestamp`: its Parser lines in order, the first that matches."""
+    (event_time,) = _fb("FILTER", "parser")
+    assert _one(event_time, "key_name") == "timestamp"
+    for name in event_time["parser"]:
+        props = FB_PARSERS[name]
+        assert _one(props, "format") == "regex"
+        # Fluent Bit's regexes are Ruby's (Onigmo): (?<name>...) is Python's (?P<name>...).
+        match = re.fullmatch(_one(props, "regex").replace("(?<", "(?P<"), value)
+        if match:
+            return name, match
+    return None
+
+
+def _fluent_bit_time(props: dict[str, list[str]], text: str) -> datetime:
+    """Time_Format applied as Fluent Bit does: %L is the fraction after %S.; no zone in it means UTC."""
+    # A parser without %z would take Time_Offset / Time_System_Timezone instead of UTC: it has neither.
+    assert not {"time_offset", "time_system_timezone", "time_zone"} & set(props)
+    fmt = _one(props, "time_format").replace("%L", "%f")
+    parsed = datetime.strptime(text, fmt)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def test_fluent_bit_event_time_matches_the_producer_and_the_seed():
+    """@timestamp and the S3 hour folders follow event time for both timestamp shapes of the lab."""
+    from streamlab.labs.weblogs import WebLogFactory
+
+    factory = WebLogFactory(seed=1)
+    produced = [factory.event()["timestamp"], json.loads(factory.encoded()[1])["timestamp"]]
+    cases = {
+        "2026-12-01T15:52:51.526Z": datetime(2026, 12, 1, 15, 52, 51, 526000, tzinfo=timezone.utc),  # producer
+        "2026-01-21T10:06:00": datetime(2026, 1, 21, 10, 6, 0, tzinfo=timezone.utc),  # seed
+        "2026-12-02T00:52:51.526+09:00": datetime(2026, 12, 1, 15, 52, 51, 526000, tzinfo=timezone.utc),
+        **{text: datetime.fromisoformat(text.replace("Z", "+00:00")) for text in produced},
+    }
+    (s3,) = _fb("OUTPUT", "s3")
+    for text, expected in cases.items():
+        found = _first_parser_that_matches(text)
+        assert found, f"no parser matches {text!r}: the record would keep its arrival time"
+        name, match = found
+        props = FB_PARSERS[name]
+        assert _one(props, "time_key") == "timestamp" and match.group("timestamp") == text
+        assert _one(props, "time_keep") == "On"  # "timestamp" stays in the record (the course's schema)
+        assert _fluent_bit_time(props, match.group("timestamp")) == expected, (text, name)
+    # The S3 key's %Y/%m/%d/%H come from that time: the producer's event lands in its own hour.
+    key_folders = re.search(r"(%Y/%m/%d/%H)/", _one(s3, "s3_key_format")).group(1)
+    assert cases["2026-12-01T15:52:51.526Z"].strftime(key_folders) == "2026/12/01/15"
+    # Anything else keeps the arrival time rather than a wrong one.
+    for other in ("2026-01-21 10:06:00", "21/Jan/2026:10:06:00 +0000", "", "2026-01-21T10:06:00.Z"):
+        assert _first_parser_that_matches(other) is None, other
+
+
+def _named_volume_targets(service: dict) -> list[str]:
+    return [m["target"] for m in service["volumes"] if m["type"] == "volume"]
+
+
+def test_fluent_bit_buffers_on_the_filesystem(services):
+    """A restart, or a sink down longer than the retries, loses nothing whose Kafka offset was committed."""
+    (service,) = [props for section, props in FB if section == "SERVICE"]
+    storage = _one(service, "storage.path")
+    assert any(storage.startswith(target + "/") for target in _named_volume_targets(services["fluent-bit"])), storage
+    assert _one(service, "storage.keep.rejected") == "On"
+    # The input commits offsets as soon as a record is in a chunk: that chunk must be a file ...
+    (kafka,) = _fb("INPUT", "kafka")
+    assert _one(kafka, "storage.type") == "filesystem"
+    assert _one(kafka, "storage.pause_on_chunks_overlimit") == "On"  # backpressure stays in Kafka
+    assert "mem_buf_limit" not in kafka  # no effect on a filesystem input: it would only mislead
+    # ... and so must the copies rewrite_tag emits, since the original record is dropped.
+    rewrites = _fb("FILTER", "rewrite_tag")
+    assert rewrites and all(_one(r, "emitter_storage.type") == "filesystem" for r in rewrites)
+    # OpenSearch: chunks wait on disk until it is back; retried chunks never double documents.
+    (opensearch,) = _fb("OUTPUT", "opensearch")
+    assert _one(opensearch, "retry_limit").lower() in ("no_limits", "false")
+    assert _one(opensearch, "generate_id") == "On"
+    # S3: its own buffer sits on the volume too (a failing file stays there for the next start).
+    (s3,) = _fb("OUTPUT", "s3")
+    assert any(_one(s3, "store_dir").startswith(t + "/") for t in _named_volume_targets(services["fluent-bit"]))
+    assert int(_one(s3, "retry_limit")) >= 10
 
 
 def test_fluent_bit_raw_copy_to_the_lab_bucket(services, lab):

@@ -115,6 +115,65 @@ def test_clean_run_sends_every_line_once(tmp_path):
     assert dead["line_number"] == 8 and dead["raw_line"] == "not a log line 7" and dead["reason"]
 
 
+def append_with_blanks(path, numbers, blank_after=(), blank=""):
+    """Log lines, with a blank line (empty, or `blank` such as spaces or a CR) after each number in blank_after."""
+    with open(path, "a", newline="") as handle:
+        for number in numbers:
+            handle.write(apache_line(number) + "\n")
+            if number in blank_after:
+                handle.write(blank + "\n")
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t", "\r"])
+def test_blank_lines_are_skipped_and_counted_never_dead_lettered(tmp_path, blank):
+    log = tmp_path / "access.log"
+    with open(log, "w") as handle:
+        handle.write(blank + "\n")  # a blank first line too
+    append_with_blanks(log, range(40), blank_after={9, 10, 39}, blank=blank)
+    kafka = FakeKafka()
+    streamer = started(tmp_path, kafka)
+    drain(streamer)
+    assert_exactly_once(kafka, 40)
+    assert kafka.log["app-logs-dlq"] == []
+    stats = streamer.stats
+    assert (stats.lines_read, stats.blank_skipped, stats.records_sent, stats.dead_lettered) == (44, 4, 40, 0)
+    # Line numbers are the file's own: a blank line still counts as a line of the file.
+    assert [r.value["line_number"] for r in kafka.log["app-logs"]][:12] == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15]
+
+
+def test_blank_lines_across_a_crash_and_resume(tmp_path):
+    """Blank lines move the checkpoint like any other line: a resume neither resends nor re-counts."""
+    log = tmp_path / "access.log"
+    append_with_blanks(log, range(30), blank_after=set(range(0, 30, 3)))
+    kafka = FakeKafka()
+    first = started(tmp_path, kafka)
+    for _ in range(4):  # batches acknowledged and checkpointed, blank lines among their lines
+        first.step()
+    assert first.stats.blank_skipped > 0 and first.stats.batches > 0
+    run_until_crash(first, kafka, 4)
+    append_with_blanks(log, range(30, 40), blank_after={35})
+    second = started(tmp_path, kafka)
+    drain(second)
+    assert_exactly_once(kafka, 40)
+    assert kafka.log["app-logs-dlq"] == []
+    assert second.stats.skipped == 4
+    # The second run read only the lines after the checkpoint: the blanks among them, not the 11 of the file.
+    assert 0 < second.stats.blank_skipped < 11
+
+
+def test_the_statistics_table_counts_blank_lines():
+    import io
+
+    from rich.console import Console
+
+    from streamlab.streamer.stats import StatsReporter, StreamStats
+
+    out = io.StringIO()
+    StatsReporter(Console(file=out, width=200), clock=lambda: 10.0).report(StreamStats(lines_read=12, records_sent=9, blank_skipped=3))
+    row = next(line for line in out.getvalue().splitlines() if "blank lines skipped" in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")] == ["blank lines skipped", "3"]
+
+
 @pytest.mark.parametrize("crash_after_records", [0, 3, 9])
 def test_crash_mid_batch_then_resume(tmp_path, crash_after_records):
     append(tmp_path / "access.log", range(60))

@@ -19,6 +19,7 @@ def cluster_failover(nodes_running: int, nodes_total: int, last_drill: Path) -> 
         judged("a broker was killed and restarted", bool(drill.get("killed")), drill.get("killed") or "none",
                "`streamlab cluster drill`"),
         judged("0 acknowledged events lost", drill.get("missing", 1) == 0 and drill.get("acknowledged", 0) > 0,
-               f"{drill.get('acknowledged', 0):,} acknowledged, {drill.get('missing')} missing",
+               # missing is null when the read-back ran out of time: say that, not "None missing".
+               drill.get("incomplete") or f"{drill.get('acknowledged', 0):,} acknowledged, {drill.get('missing')} missing",
                "events were lost: keep acks=all and min.insync.replicas=2 on replicated-topic, then run the drill again"),
     ]

@@ -27,6 +27,7 @@ from .runtime import ClusterRuntime
 
 TOPIC = "replicated-topic"
 PARTITIONS = 3
+READ_BACK_TIMEOUT_S = 60.0
 UNREACHABLE_HINT = "is the cluster up? `streamlab cluster status`; `streamlab cluster up` starts it"
 
 
@@ -47,8 +48,9 @@ class DrillReport:
     acked: set[int] = field(default_factory=set)
     failed: int = 0
     consumed: int = 0
-    missing: int = 0
+    missing: int | None = 0  # None: unknown, the read-back ran out of time before the topic's end
     duplicated: int = 0
+    incomplete: str = ""  # why the read-back stopped short ("read back N of M before the timeout ...")
     leader_changes: int = 0
     isr_shrinks: int = 0
     longest_gap_s: float = 0.0
@@ -58,11 +60,15 @@ class DrillReport:
         table.add_column("measure")
         table.add_column("value", justify="right")
         color = "green" if self.missing == 0 else "red"
+        missing = f"[{color}]{self.missing}[/{color}]"
+        consumed = str(self.consumed)
+        if self.missing is None:  # not read to the end: what was not read is not "missing"
+            missing, consumed = "[yellow]unknown[/yellow]", f"{self.consumed} [yellow]({self.incomplete})[/yellow]"
         rows = [
             ("produced (acknowledged, acks=all)", str(len(self.acked))),
             ("sends that failed (never acknowledged)", str(self.failed)),
-            ("consumed", str(self.consumed)),
-            ("missing (acknowledged, not in the topic)", f"[{color}]{self.missing}[/{color}]"),
+            ("consumed", consumed),
+            ("missing (acknowledged, not in the topic)", missing),
             ("duplicated", str(self.duplicated)),
             ("leader changes seen", str(self.leader_changes)),
             ("ISR shrinks seen", str(self.isr_shrinks)),
@@ -204,25 +210,58 @@ class _Restart(threading.Thread):
             raise self.error
 
 
-def read_back(bootstrap: str, run_id: str) -> Counter:
-    """seq -> how many times this run's event is in the topic, reading every partition to its end."""
+@dataclass
+class ReadBack:
+    """What reading the topic back found, and whether it got to the end before the timeout."""
+
+    seen: Counter  # seq -> how many times this run's event is in the topic
+    read: int  # records of the topic read (every run's)
+    total: int  # records in the topic when reading started
+    timeout_s: float
+
+    @property
+    def complete(self) -> bool:
+        return self.read >= self.total
+
+
+def read_back(bootstrap: str, run_id: str, timeout_s: float = READ_BACK_TIMEOUT_S, clock=time.monotonic) -> ReadBack:
+    """Read every partition from its start to the end it had when reading began, or until the timeout."""
     consumer = make_consumer(bootstrap, unreachable_hint=UNREACHABLE_HINT)
     partitions = [TopicPartition(TOPIC, p) for p in range(PARTITIONS)]
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)
-    ends = consumer.end_offsets(partitions)
+    starts, ends = consumer.beginning_offsets(partitions), consumer.end_offsets(partitions)
     seen: Counter = Counter()
-    deadline = time.monotonic() + 60
+    deadline = clock() + timeout_s
+
+    def read_so_far() -> int:
+        return sum(min(consumer.position(tp), ends[tp]) - starts[tp] for tp in partitions)
+
     try:
-        while any(consumer.position(tp) < ends[tp] for tp in partitions) and time.monotonic() < deadline:
+        while any(consumer.position(tp) < ends[tp] for tp in partitions) and clock() < deadline:
             for records in consumer.poll(timeout_ms=1000).values():
                 for record in records:
                     value, _ = decode_json(record.value)
                     if isinstance(value, dict) and value.get("run") == run_id:
                         seen[value["seq"]] += 1
+        read = read_so_far()
     finally:
         consumer.close()
-    return seen
+    return ReadBack(seen, read, sum(ends[tp] - starts[tp] for tp in partitions), timeout_s)
+
+
+def judge(report: DrillReport, back: ReadBack) -> None:
+    """Fill the report's read-back figures; an incomplete read-back leaves `missing` unknown."""
+    report.consumed = sum(back.seen.values())
+    report.duplicated = sum(n - 1 for n in back.seen.values() if n > 1)
+    if back.complete:
+        report.missing, report.incomplete = len(report.acked - set(back.seen)), ""
+        return
+    found = len(report.acked & set(back.seen))
+    share = back.read / back.total if back.total else 0.0
+    report.missing = None
+    report.incomplete = (f"read back {found:,} of {len(report.acked):,} acknowledged events before the timeout "
+                         f"({back.timeout_s:.0f}s, {share:.0%} of {TOPIC} read)")
 
 
 def longest_gap(times: list[float]) -> float:
@@ -258,10 +297,7 @@ def run_drill(cluster: ClusterRuntime, plan: DrillPlan) -> DrillReport:
         wait_for_full_isr(cluster)
     finally:
         monitor.halt.set()
-    seen = read_back(cluster.spec.bootstrap, report.run_id)
-    report.consumed = sum(seen.values())
-    report.missing = len(report.acked - set(seen))
-    report.duplicated = sum(n - 1 for n in seen.values() if n > 1)
+    judge(report, read_back(cluster.spec.bootstrap, report.run_id))
     report.longest_gap_s = longest_gap(ack_times)
     save_report(report, last_report_path(cluster.settings))
     return report

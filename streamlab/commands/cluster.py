@@ -49,11 +49,17 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
         node: str = typer.Option("leader", "--node", help="node to kill: 1, 2, 3, or `leader` (of partition 0)"),
     ):
         """Produce acks=all, SIGKILL a broker mid-stream, restart it, then count every acknowledged event."""
-        from ..cluster.drill import DrillPlan, run_drill
+        from ..cluster.drill import TOPIC, DrillPlan, run_drill
 
         if rate <= 0 or min(before, down_for, after) < 0:
             raise LabError("--rate must be positive and the durations non-negative", exit_code=2)
-        report = run_drill(runtime(), DrillPlan(rate, before, down_for, after, node))
+        cluster = runtime()
+        report = run_drill(cluster, DrillPlan(rate, before, down_for, after, node))
         out.print(report.table())
+        if report.missing is None:
+            # Every drill adds to the topic, and the read-back reads all of it.
+            raise LabError(f"{report.incomplete}: whether the rest are in {TOPIC} is unknown",
+                           f"`streamlab topics delete {TOPIC} --bootstrap-servers {cluster.spec.bootstrap}` "
+                           "empties it (the drill creates it again); then run the drill again")
         if report.missing:
             raise LabError(f"{report.missing} acknowledged event(s) were lost")

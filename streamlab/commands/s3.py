@@ -15,22 +15,33 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
     app.add_typer(s3_app, name="s3")
 
     @s3_app.command("ls")
-    def ls(prefix: str = typer.Argument("", help="key prefix, e.g. topics/web_logs/year=2026/")):
-        """Objects as a table: key, size, records."""
-        rows = list_objects(lab.settings, prefix)
+    def ls(
+        prefix: str = typer.Argument("", help="key prefix, e.g. topics/web_logs/year=2026/"),
+        records: bool = typer.Option(False, "--records", help="also count each object's records (reads every object)"),
+    ):
+        """Objects as a table: key and size; with --records, the records (JSON lines) in each."""
+        where = f"s3://{lab.settings.S3_BUCKET}/{prefix}"
+        # On stderr, and only on a terminal: a long listing says how far it got.
+        with lab.console.status(f"listing {where}") as status:
+            rows = list_objects(lab.settings, prefix, count_records=records,
+                                progress=lambda listed, counted: status.update(listing_progress(where, listed, counted)))
         if not rows:
             lab.console.print(nothing_yet(lab, prefix), highlight=False)
             return
+        columns = ("key", "size", "records") if records else ("key", "size")
         if not out.is_terminal:  # piped: plain tab-separated lines under a header, never truncated
-            print("key\tsize\trecords")
-            for key, size, records in rows:
-                print(f"{key}\t{size}\t{records}")
+            print("\t".join(columns))
+            for row in rows:
+                print("\t".join(str(value) for value in row[: len(columns)]))
             return
-        title = f"s3://{lab.settings.S3_BUCKET}/{prefix} ({len(rows)} objects, {sum(r[2] or 0 for r in rows)} records)"
-        table = new_table(title, "key", "size", "records")
-        for key, size, records in rows:
-            table.add_row(key, f"{size:,}", str(records))
+        title = f"{where} ({len(rows):,} objects, {sum(r[1] for r in rows):,} bytes"
+        title += f", {sum(r[2] or 0 for r in rows):,} records)" if records else ")"
+        table = new_table(title, *columns)
+        for key, size, count in rows:
+            table.add_row(key, f"{size:,}", *([str(count)] if records else []))
         out.print(table)
+        if not records:
+            lab.console.print("[dim]records per object: --records (reads every object)[/dim]")
 
     @s3_app.command("cat")
     def cat(key: str = typer.Argument(..., help="an object's key, or a prefix: its newest object, e.g. topics/web_logs/")):
@@ -44,6 +55,13 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
         if found != key:
             lab.console.print(f"s3://{lab.settings.S3_BUCKET}/{found} (the newest of {count} under {key or '/'})", highlight=False)
         out.print(read_object(lab.settings, found).decode(errors="replace"), end="", markup=False, highlight=False)
+
+
+def listing_progress(where: str, listed: int, counted: int | None) -> str:
+    """The status line of a listing: objects listed so far, then objects read for their records."""
+    if counted is None:
+        return f"listing {where}: {listed:,} objects so far"
+    return f"counting records under {where}: {counted:,} of {listed:,} objects read"
 
 
 def nothing_yet(lab: Lab, prefix: str) -> str:

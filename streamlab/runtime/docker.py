@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from rich.console import Console
@@ -34,6 +35,50 @@ def engine_answers(timeout_s: float = 3.0) -> bool:
             client.close()
     except Exception:  # no socket, no permission, engine stopped: all mean "no engine"
         return False
+
+
+def host_user_env() -> dict[str, str]:
+    """UID and GID for the s3 service's `user:` (bash sets UID but does not export it; GID not at all).
+
+    s3proxy then writes ./data/s3 as the student, so `make clean` can delete what it wrote.
+    """
+    if not hasattr(os, "getuid"):  # Windows: Docker Desktop maps every container user to the host's
+        return {}
+    return {"UID": str(os.getuid()), "GID": str(os.getgid())}
+
+
+def prepare_s3_folder(folder: Path) -> None:
+    """The s3 service's bind mount, made here as the student (Docker would make it as root).
+
+    The s3 service runs as the host user: a bucket folder an older lab's container wrote as root
+    would make it fail to start, so that is said in one line first.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    stuck = [p for p in (folder, *sorted(folder.iterdir())) if p.is_dir() and not os.access(p, os.W_OK | os.X_OK)]
+    if stuck:
+        owner = f"{os.getuid()}:{os.getgid()}" if hasattr(os, "getuid") else "$USER"
+        raise LabError(f"{stuck[0]} is not writable by you (an older lab's s3 container wrote it as root)",
+                       f"`sudo chown -R {owner} {folder}` once, or `sudo rm -rf {folder}` to start empty")
+
+
+def parse_compose_ps(text: str) -> list[dict]:
+    """`docker compose ps --format json`: JSON lines (Compose 2.21+) or one JSON array (older)."""
+    text = text.strip()
+    if not text:
+        return []
+    try:
+        if text.startswith("["):
+            items = json.loads(text)
+        else:
+            items = [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError as exc:
+        first = text.splitlines()[0][:80]
+        raise LabError(f"`docker compose ps --format json` printed something that is not JSON ({exc.msg}): {first}",
+                       "update Docker Compose to v2 (`docker compose version`)") from None
+    if not all(isinstance(item, dict) for item in items):
+        raise LabError("`docker compose ps --format json` printed an unexpected shape",
+                       "update Docker Compose to v2 (`docker compose version`)")
+    return items
 
 
 def container_env(settings: Settings) -> dict[str, str]:
@@ -69,7 +114,8 @@ class DockerRuntime:
         if not shutil.which("docker"):
             raise LabError("the docker CLI was not found", "install Docker, or set RUNTIME=native in .env")
         cmd = ["docker", "compose", "-f", str(COMPOSE_FILE), *args]
-        env = {**container_env(self.settings), **os.environ}  # an explicit *_DOCKER in the environment wins
+        # An explicit *_DOCKER (or UID/GID) in the environment wins.
+        env = {**host_user_env(), **container_env(self.settings), **os.environ}
         result = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=capture, text=True)
         if result.returncode != 0:
             detail = (result.stderr or "").strip().splitlines()[-1:] if capture else []
@@ -77,6 +123,8 @@ class DockerRuntime:
         return result
 
     def up(self, only: list[str] | None = None) -> None:
+        if only is None or "s3" in only:
+            prepare_s3_folder(REPO_ROOT / "data" / "s3")
         self.compose("up", "-d", "--build", "--wait", *(only or []))
 
     def down(self) -> None:
@@ -85,10 +133,7 @@ class DockerRuntime:
     def status(self) -> list[ServiceStatus]:
         out = self.compose("ps", "--all", "--format", "json", capture=True).stdout
         rows = []
-        for line in out.splitlines():
-            if not line.strip():
-                continue
-            item = json.loads(line)
+        for item in parse_compose_ps(out):
             state = item.get("Health") or item.get("State", "")
             ports = [p.get("PublishedPort") for p in item.get("Publishers") or [] if p.get("PublishedPort")]
             rows.append(ServiceStatus(item.get("Service", "?"), state, ports[0] if ports else None, detail=item.get("Image", "")))

@@ -160,6 +160,11 @@ class Streamer:
 
     def _take(self, source: Source, line) -> None:
         self.stats.lines_read += 1
+        if not line.text.strip():
+            # A blank line is no log record and no parse error either: nothing to send, nothing to
+            # dead-letter. Only counted; the checkpoint moves past it with the lines around it.
+            self.stats.blank_skipped += 1
+            return
         rid = record_id(source.name, line.epoch, line.offset)
         if rid in self._pending:
             self._pending.discard(rid)

@@ -17,6 +17,7 @@ class StreamStats:
     records_sent: int = 0  # parsed records acknowledged by Kafka
     dead_lettered: int = 0  # unparseable lines acknowledged on the dead-letter topic
     skipped: int = 0  # lines found already in Kafka after a crash, so not sent again
+    blank_skipped: int = 0  # empty or whitespace-only lines: neither sent nor dead-lettered
     batches: int = 0
     queue_depth: int = 0  # lines read but not yet acknowledged
     sent_by_type: Counter = field(default_factory=Counter)
@@ -90,6 +91,7 @@ def stats_table(stats: StreamStats, previous: StreamStats, window_s: float, elap
         ("records sent", f"{stats.records_sent:,}"),
         ("errors (dead-lettered)", f"{stats.errors:,}"),
         ("already in Kafka, skipped", f"{stats.skipped:,}"),
+        ("blank lines skipped", f"{stats.blank_skipped:,}"),
         ("read rate", f"{read_rate:,.1f} lines/s"),
         ("send rate", f"{send_rate:,.1f} records/s"),
         ("queue depth", f"{stats.queue_depth:,}"),
