@@ -26,6 +26,7 @@ from test_console_api import (
     spare_connector,
 )
 
+from streamlab.checks import course
 from streamlab.clients.opensearch import OpenSearch
 from streamlab.clients.s3 import list_objects
 from streamlab.waiting import wait_for
@@ -207,3 +208,15 @@ def test_searching_opensearch(page, console_lab, kafka_bootstrap):
     until(page, lambda: (page.locator(".results .object-note").text_content() or "").startswith("8 hits in web_logs-connect*"), "8 hits")
     assert page.locator(".results table.records tbody tr").count() == 8
     screenshot(page, "opensearch")
+
+
+def test_checks_page_shows_every_lab_with_its_fixes(page):
+    open_page(page, "checks")
+    page.wait_for_selector("#check-kafka-basics")
+    labs = page.locator(".check-lab").count()
+    assert labs == len(course.LABS)
+    fanout = page.text_content("#check-fanout-connect")
+    assert "fanout-connect (seed 001)" in fanout and "the connect pipeline is active" in fanout
+    gateway = page.text_content("#check-gateway")
+    assert "not done yet" in gateway and "make connect-streams" in gateway  # a miss shows its fix
+    screenshot(page, "checks")

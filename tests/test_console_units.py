@@ -586,7 +586,7 @@ def test_health_meta_and_the_page_name_every_page():
     client = console_client()
     assert client.get("/api/health").json() == {"status": "ok", "access": "local"}
     meta = client.get("/api/meta").json()
-    assert [p["id"] for p in meta["pages"]] == ["overview", "topics", "groups", "connectors", "s3", "opensearch"]
+    assert [p["id"] for p in meta["pages"]] == ["overview", "topics", "groups", "connectors", "s3", "opensearch", "checks"]
     assert meta["access"]["mode"] == "local"
     page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
@@ -824,3 +824,23 @@ def test_the_console_as_a_lab_service_starts_once_reports_and_stops(tmp_path, mo
         assert stop_console(settings, out)
     assert console_status(settings, topology).state == "stopped" and not stop_console(settings, out)
     assert (tmp_path / "logs" / "console.log").exists()
+
+
+def test_checks_are_graded_at_most_every_few_seconds():
+    from streamlab.checks.model import LabReport, met
+    from streamlab.console.sources.checks import FRESH_S, ChecksSource
+
+    now, gradings = [0.0], []
+
+    def grade_all():
+        gradings.append(now[0])
+        return [LabReport("kafka-basics", "001", [met("topics exist")])]
+
+    source = ChecksSource(grade_all, clock=lambda: now[0])
+    assert source.labs() == [{"lab": "kafka-basics", "seed": "001", "done": True,
+                              "criteria": [{"name": "topics exist", "ok": True, "detail": "", "fix": ""}]}]
+    now[0] += FRESH_S / 2
+    source.labs()
+    now[0] += FRESH_S
+    source.labs()
+    assert gradings == [0.0, FRESH_S * 1.5]  # viewers share one grading while it is fresh

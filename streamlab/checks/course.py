@@ -78,3 +78,23 @@ def grade(lab: CourseLab, ctx: Context) -> LabReport:
     except LabError as exc:
         criteria = [missed("the lab's services answer", exc.message, exc.hint or "`make up`, then `make status`")]
     return LabReport(lab.name, lab.seed, criteria)
+
+
+def build_context(settings: Settings, topology: Topology, runtime: str, console=None) -> Context:
+    """What the checks look at, from the lab's settings (the CLI and the console's Checks page share it)."""
+    from ..cluster.drill import last_report_path
+    from ..cluster.runtime import ClusterRuntime
+
+    def cluster_nodes() -> tuple[int, int]:
+        cluster = ClusterRuntime(settings, topology, console)
+        return len(cluster.running()), len(cluster.spec.nodes)
+
+    return Context(Observer(settings), settings, topology, runtime, cluster_nodes, last_report_path(settings))
+
+
+def grade_all(ctx: Context) -> list[LabReport]:
+    """Every lab, in course order."""
+    try:
+        return [grade(lab, ctx) for lab in LABS]
+    finally:
+        ctx.view.close()

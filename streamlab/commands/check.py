@@ -9,7 +9,6 @@ import typer
 
 from ..checks import course, kpis
 from ..checks.model import LabReport, missed
-from ..checks.observe import Observer
 from ..errors import LabError
 from ..lab import Lab
 from .tables import checklist_table, labs_table, new_table, verify_table
@@ -75,15 +74,7 @@ def names(name: str | None) -> list[str]:
 
 
 def context(lab: Lab) -> course.Context:
-    from ..cluster.drill import last_report_path
-    from ..cluster.runtime import ClusterRuntime
-
-    def cluster_nodes() -> tuple[int, int]:
-        cluster = ClusterRuntime(lab.settings, lab.topology, lab.console)
-        return len(cluster.running()), len(cluster.spec.nodes)
-
-    return course.Context(Observer(lab.settings), lab.settings, lab.topology, lab.runtime.name, cluster_nodes,
-                          last_report_path(lab.settings))
+    return course.build_context(lab.settings, lab.topology, lab.runtime.name, lab.console)
 
 
 def kpi_report(lab: Lab, ctx: course.Context, count: int) -> LabReport:

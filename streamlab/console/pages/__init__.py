@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
-from . import connectors, groups, opensearch, overview, s3, topics
+from . import checks, connectors, groups, opensearch, overview, s3, topics
 from .base import Page, PageContext
 
-PAGES: tuple[Page, ...] = (overview.PAGE, topics.PAGE, groups.PAGE, connectors.PAGE, s3.PAGE, opensearch.PAGE)
+PAGES: tuple[Page, ...] = (overview.PAGE, topics.PAGE, groups.PAGE, connectors.PAGE, s3.PAGE, opensearch.PAGE, checks.PAGE)
 
 __all__ = ["PAGES", "Page", "PageContext"]

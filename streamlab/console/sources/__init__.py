@@ -13,12 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ...checks import course
 from ...clients.connect import render
 from ...config import file_env
 from ...fanout import pipelines
 from ...topology import REPO_ROOT
 from ..flow import ActivePipeline, Processor
 from ..redact import public_settings, redactor_for
+from .checks import ChecksSource
 from .connect import ConnectSource, ConsoleConnect
 from .groups import GroupsSource
 from .kafka import KafkaClients, TopicsSource
@@ -41,6 +43,7 @@ class Sources:
     connect: Any  # ConnectSource
     s3: Any  # S3Source
     search: Any  # SearchSource
+    checks: Any = None  # ChecksSource: the lab checks (streamlab check)
 
     def close(self) -> None:
         """Let go of the Kafka connections (the other sources hold none between calls)."""
@@ -65,6 +68,7 @@ def build_sources(lab, extra_secrets: Iterable[str] = (), console_port: int | No
         connect=ConnectSource(ConsoleConnect(settings.CONNECT_URL, timeout_s=10), CONNECTOR_FILES, lab.connect_variables, redactor),
         s3=S3Source.from_settings(settings),
         search=SearchSource(ConsoleSearch(settings)),
+        checks=ChecksSource(lambda: course.grade_all(course.build_context(settings, lab.topology, runtime.name))),
     )
 
 
