@@ -11,7 +11,7 @@ import time
 import uuid
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, run_script
 
 from streamlab.checks import course, kafka_labs, sink_labs, streamer_lab
 from streamlab.checks.model import LabReport, met, missed
@@ -189,3 +189,53 @@ def test_break_connect_recovers_with_nothing_lost(view):
     assert result.returncode == 0, result.stderr[-800:]
     assert "killed connect" in result.stderr and "connect     healthy" in result.stderr
     assert "150 tagged events" in result.stdout and time.monotonic() - started < 300
+
+
+# --- integration: a lab done as the docs say turns ✓ ------------------------------------------------
+
+
+def fresh_topics(bootstrap: str, *prefixes: str) -> list[str]:
+    names = [f"{prefix}-{uuid.uuid4().hex[:8]}" for prefix in prefixes]
+    admin = make_admin(bootstrap)
+    for name in names:
+        create(admin, name, partitions=1)
+    admin.close()
+    return names
+
+
+@pytest.mark.integration
+def test_unicorns_turn_done_with_two_unicorns_at_one_a_second(view, kafka_bootstrap):
+    (topic,) = fresh_topics(kafka_bootstrap, "rides")
+    assert not all(c.ok for c in kafka_labs.unicorns(view, topic))
+    result = run_script("producers/unicorn_producer.py", "--bootstrap-servers", kafka_bootstrap, "--topic", topic,
+                        "--name", "Shadowfax", "--name", "Rocinante", "--count", "5", "--quiet", timeout=60)
+    assert result.returncode == 0, result.stderr
+    criteria = kafka_labs.unicorns(view, topic)
+    assert all(c.ok for c in criteria), criteria
+
+
+@pytest.mark.integration
+def test_factory_sensors_turn_done_once_the_consumer_raised_the_alerts(view, kafka_bootstrap):
+    readings, alerts = fresh_topics(kafka_bootstrap, "sensors", "alerts")
+    produce_json(kafka_bootstrap, readings, [
+        {"time": "2026-12-01T10:00:00", "DeviceId": 1, "sensor1": 95.0, "sensor2": 40.0, "sensor3": 40.0,
+         "motor1": 900.0, "motor2": 900.0, "motor3": 900.0, "isFail": False},
+        {"time": "2026-12-01T10:00:00", "DeviceId": 2, "sensor1": 40.0, "sensor2": 40.0, "sensor3": 40.0,
+         "motor1": 900.0, "motor2": 900.0, "motor3": 900.0, "isFail": False},
+    ])
+    before = by_name(kafka_labs.factory_sensors(view, readings, alerts))
+    assert not before["alerts raised"].ok and "make fms-consume" in before["alerts raised"].fix
+    result = run_script("consumers/fms_consumer.py", "--bootstrap-servers", kafka_bootstrap, "--topic", readings,
+                        "--alerts-topic", alerts, "--from-beginning", "--exit-when-idle", "3", timeout=60)
+    assert result.returncode == 0, result.stderr
+    criteria = kafka_labs.factory_sensors(view, readings, alerts)
+    assert all(c.ok for c in criteria), criteria
+
+
+@pytest.mark.integration
+def test_fanout_connect_turns_done_after_switch_and_verify(view, settings):
+    assert run_cli("switch", "connect", timeout=180).returncode == 0
+    verified = run_cli("verify", "--count", "50", "--rate", "50", timeout=180)
+    assert verified.returncode == 0, verified.stderr[-500:]
+    criteria = sink_labs.fanout(view, "connect", settings.WEB_LOGS_TOPIC, "native")
+    assert all(c.ok for c in criteria), criteria
