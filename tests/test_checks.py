@@ -7,6 +7,8 @@ each check fails with its named fix on a wrong setup and passes once the exercis
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 import uuid
 
@@ -239,3 +241,23 @@ def test_fanout_connect_turns_done_after_switch_and_verify(view, settings):
     assert verified.returncode == 0, verified.stderr[-500:]
     criteria = sink_labs.fanout(view, "connect", settings.WEB_LOGS_TOPIC, "native")
     assert all(c.ok for c in criteria), criteria
+
+
+@pytest.mark.integration
+def test_log_streamer_turns_done_while_it_runs(view, kafka_bootstrap, tmp_path):
+    topic, dlq = fresh_topics(kafka_bootstrap, "applogs", "applogs-dlq")
+    files = [("access.log", "apache"), ("nginx.log", "nginx"), ("app.log", "json")]
+    sources = json.dumps([{"path": str(tmp_path / name), "type": kind, "name": kind} for name, kind in files])
+    state = tmp_path / "state"
+    command = [sys.executable, "producers/log_file_streamer.py", "--bootstrap-servers", kafka_bootstrap, "--log-files", sources,
+               "--topic", topic, "--dlq-topic", dlq, "--checkpoint", str(state / "checkpoint.json"), "--generate-test-logs",
+               "--batch-timeout", "1"]
+    streamer = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        done = lambda: all(c.ok for c in streamer_lab.log_streamer(view, state, topic, dlq))  # noqa: E731
+        assert wait_for(done, 90, "waiting for the log-streamer check to turn done"), streamer_lab.log_streamer(view, state, topic, dlq)
+    finally:
+        streamer.terminate()
+        streamer.wait(30)
+    stopped = by_name(streamer_lab.log_streamer(view, state, topic, dlq))
+    assert not stopped["the streamer is running"].ok and "make stream-logs" in stopped["the streamer is running"].fix

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -277,6 +278,10 @@ def test_drill_loses_no_acknowledged_event(cluster):
     assert int(rows["produced (acknowledged, acks=all)"]) > 1000
     assert rows["duplicated"] == "0"
     assert int(rows["consumed"]) >= int(rows["produced (acknowledged, acks=all)"])
+    # The lab check reads the drill's report: cluster-failover turns done (seed 003).
+    graded = run_cli("check", "cluster-failover", "--json", timeout=120)
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    assert json.loads(graded.stdout)["done"] is True
 
 
 @pytest.mark.integration
