@@ -550,3 +550,5 @@ def test_each_gateway_stream_lands_under_its_own_prefix_by_hour(streams_lab):
         for line in read_records(streams_lab, key):
             if line.get("run_id") == run_id:
                 assert line["stream"] == match.group("topic"), key  # each stream only under its own prefix
+    graded = run_cli("check", "gateway", "--json", timeout=120)  # the lab check of seed 004 turns done
+    assert graded.returncode == 0 and json.loads(graded.stdout)["done"] is True, graded.stdout + graded.stderr
