@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
+import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
+
+import requests
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from streamlab.config import load_settings  # noqa: E402
+from streamlab.errors import LabError  # noqa: E402
+from streamlab.waiting import wait_for  # noqa: E402
 from streamlab.fanout.verify import percentile  # noqa: E402,F401  (re-exported for the benchmarks)
 
 
@@ -63,3 +70,36 @@ def sink_latency(sink: str, default_count: int) -> None:
             print(f"{report['sink']}: {args.count:,} events at {args.rate:,.0f}/s -> received {report['received']:,}, "
                   f"missing {report['missing']}, duplicated {report['duplicated']}, "
                   f"p50 {report['p50']:.2f}s, p99 {report['p99']:.2f}s")
+
+# --- servers the benchmarks start (the gateway, its no-op reference, the console) ----------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(command: list[str], port: int, health: str, log: Path) -> subprocess.Popen:
+    """A server subprocess on loopback, its output in `log` (a pipe would fill and stall it); waits until `health` answers 200."""
+    with log.open("w") as sink:
+        server = subprocess.Popen(command, cwd=REPO, stdout=sink, stderr=subprocess.STDOUT, text=True)
+    ready = lambda: requests.get(f"http://127.0.0.1:{port}{health}", timeout=2).status_code == 200  # noqa: E731
+    exited = lambda: "exited" if server.poll() is not None else None  # noqa: E731
+    try:
+        up = wait_for(ready, 30, f"waiting for {command[-3:]}", abort=exited)
+    except RuntimeError:
+        raise LabError(f"the server exited: {log.read_text().strip().splitlines()[-1:]}") from None
+    if not up:
+        server.kill()
+        raise LabError(f"nothing answered on port {port} within 30s")
+    return server
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop it as Ctrl+C does (the gateway flushes its producer), or kill it after 20 s."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(20)
+    except subprocess.TimeoutExpired:
+        server.kill()

@@ -17,53 +17,22 @@ Needs `make up` (and `make switch-connect` for the whole flow). Not a timed test
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import psutil
-import requests
-from _common import REPO, machine_line, settings
+from _common import REPO, free_port, machine_line, settings, start_server, stop_server
 
 from streamlab.errors import LabError
 from streamlab.scripting.run import run_main
-from streamlab.waiting import wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_console(port: int) -> subprocess.Popen:
-    console = subprocess.Popen([sys.executable, "-m", "streamlab.console", "--port", str(port)], cwd=REPO,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    ready = lambda: requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200  # noqa: E731
-    exited = lambda: "exited" if console.poll() is not None else None  # noqa: E731
-    try:
-        up = wait_for(ready, 30, "waiting for the console", abort=exited)
-    except RuntimeError:
-        raise LabError(f"the console exited: {console.stderr.read().strip().splitlines()[-1:]}") from None
-    if not up:
-        console.kill()
-        raise LabError(f"the console did not answer on port {port} within 30s")
-    return console
-
-
-def stop_console(console: subprocess.Popen) -> None:
-    console.terminate()
-    try:
-        console.wait(20)
-    except subprocess.TimeoutExpired:
-        console.kill()
 
 
 def open_browser(playwright):
@@ -131,7 +100,8 @@ def main() -> None:
     print(f"producer alone, console stopped: {alone:,.0f} events/s achieved (asked {args.rate:,.0f}/s, {args.seconds:.0f}s)")
 
     port = free_port()
-    console = start_console(port)
+    console = start_server([sys.executable, "-m", "streamlab.console", "--port", str(port)], port, "/api/health",
+                           Path(tempfile.gettempdir()) / f"console-bench-{port}.log")
     process = psutil.Process(console.pid)
     url = f"http://127.0.0.1:{port}/#/overview"
     try:
@@ -147,7 +117,7 @@ def main() -> None:
             achieved, cpu, rss = produce(args.topic, args.rate, args.seconds, process)
             browser.close()
     finally:
-        stop_console(console)
+        stop_server(console)
     print(f"producer with the console watching: {achieved:,.0f} events/s achieved ({achieved / alone:.2f} of the run without it)")
     print(f"console process while it ran: CPU mean {statistics.mean(cpu):.1f}% max {max(cpu):.1f}% of one core; "
           f"RSS {idle_rss:,.0f} MiB before, max {max(rss):,.0f} MiB")

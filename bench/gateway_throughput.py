@@ -14,8 +14,6 @@ import argparse
 import json
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,13 +21,12 @@ import time
 from pathlib import Path
 
 import requests
-from _common import REPO, machine_line, settings
+from _common import REPO, free_port, machine_line, settings, start_server, stop_server
 
 from streamlab.clients.kafka_client import make_admin
 from streamlab.clients.topics import create, delete
 from streamlab.errors import LabError
 from streamlab.scripting.run import run_main
-from streamlab.waiting import wait_for
 
 SINGLE = {"seq": 1, "item": "croissant", "qty": 2}
 # wrk's Lua: one fixed body per request, and p50/p99 latency in microseconds on the last line.
@@ -41,36 +38,6 @@ done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %d\n", summary.requests, summary.errors.status, latency:percentile(50), latency:percentile(99)))
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(command: list[str], port: int, health: str, log: Path) -> subprocess.Popen:
-    """A server subprocess on loopback, its output in `log` (a pipe would fill and stall it); waits until `health` answers 200."""
-    with log.open("w") as sink:
-        server = subprocess.Popen(command, cwd=REPO, stdout=sink, stderr=subprocess.STDOUT, text=True)
-    ready = lambda: requests.get(f"http://127.0.0.1:{port}{health}", timeout=2).status_code == 200  # noqa: E731
-    exited = lambda: "exited" if server.poll() is not None else None  # noqa: E731
-    try:
-        up = wait_for(ready, 30, f"waiting for {command[-3:]}", abort=exited)
-    except RuntimeError:
-        raise LabError(f"the server exited: {log.read_text().strip().splitlines()[-1:]}") from None
-    if not up:
-        server.kill()
-        raise LabError(f"nothing answered on port {port} within 30s")
-    return server
-
-
-def stop_gateway(server: subprocess.Popen) -> None:
-    server.send_signal(signal.SIGINT)  # as Ctrl+C: the producer is flushed and closed
-    try:
-        server.wait(20)
-    except subprocess.TimeoutExpired:
-        server.kill()
 
 
 def wrk(url: str, body: bytes, connections: int, seconds: int, workdir: Path) -> tuple[float, float, float, int]:
@@ -114,8 +81,8 @@ def compare(topic: str, seconds: int, workdir: Path) -> None:
         batches = drive("gateway, 500 records per POST", f"http://127.0.0.1:{gateway_port}/v2/{topic}", batch, 8, seconds, workdir)
         print(f"  batch POSTs: {batches * 500:,.0f} records/s")
     finally:
-        stop_gateway(gateway)
-        stop_gateway(noop)
+        stop_server(gateway)
+        stop_server(noop)
 
 
 def main() -> None:

@@ -297,16 +297,22 @@ def test_s3_tree_object_table_and_download(console_url, console_lab, kafka_boots
 # --- OpenSearch -------------------------------------------------------------------------------------
 
 
-def test_indices_and_query_string_search(console_url, console_lab, kafka_bootstrap):
+def produce_and_index(lab: Lab, bootstrap: str, count: int) -> str:
+    """`count` events with a new marker, once OpenSearch holds all of them; returns the marker."""
     marker = uuid.uuid4().hex[:12]
-    produce(kafka_bootstrap, console_lab.settings.WEB_LOGS_TOPIC, 20, marker=marker)
-    search = OpenSearch(console_lab.settings)
+    produce(bootstrap, lab.settings.WEB_LOGS_TOPIC, count, marker=marker)
+    search = OpenSearch(lab.settings)
 
     def indexed() -> bool:
         search.refresh("web_logs-connect*")
-        return len(search.search("web_logs-connect*", {"term": {"marker": marker}}, size=50)) == 20
+        return len(search.search("web_logs-connect*", {"term": {"marker": marker}}, size=count * 2)) == count
 
     assert wait_for(indexed, 60, "waiting for the documents in OpenSearch")
+    return marker
+
+
+def test_indices_and_query_string_search(console_url, console_lab, kafka_bootstrap):
+    marker = produce_and_index(console_lab, kafka_bootstrap, 20)
     indices = {i["index"]: i for i in get(console_url, "/api/opensearch/indices")["indices"]}
     assert any(name.startswith("web_logs-connect-") and row["documents"] > 0 for name, row in indices.items())
     found = get(console_url, "/api/opensearch/search", index="web_logs-connect*", q=f"marker:{marker} AND status_code:[300 TO 599]")

@@ -23,11 +23,11 @@ from test_console_api import (
     new_topic,
     newest_s3_key,
     produce,
+    produce_and_index,
     spare_connector,
 )
 
 from streamlab.checks import course
-from streamlab.clients.opensearch import OpenSearch
 from streamlab.clients.s3 import list_objects
 from streamlab.waiting import wait_for
 
@@ -191,15 +191,7 @@ def test_opening_an_s3_object(page, console_lab, kafka_bootstrap):
 
 
 def test_searching_opensearch(page, console_lab, kafka_bootstrap):
-    marker = uuid.uuid4().hex[:12]
-    produce(kafka_bootstrap, console_lab.settings.WEB_LOGS_TOPIC, 8, marker=marker)
-    search = OpenSearch(console_lab.settings)
-
-    def indexed() -> bool:
-        search.refresh("web_logs-connect*")
-        return len(search.search("web_logs-connect*", {"term": {"marker": marker}}, size=20)) == 8
-
-    assert wait_for(indexed, 60, "waiting for the documents in OpenSearch")
+    marker = produce_and_index(console_lab, kafka_bootstrap, 8)
     open_page(page, "opensearch")
     page.wait_for_selector("text=web_logs-connect-")  # the indices table
     page.fill("input[name=index]", "web_logs-connect*")

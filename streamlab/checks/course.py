@@ -60,7 +60,7 @@ LABS = [
     CourseLab("cluster-failover", "003", "`streamlab cluster up`, `streamlab cluster drill`: a broker killed, nothing lost",
               lambda c: cluster_lab.cluster_failover(*c.cluster_nodes(), c.last_drill)),
     CourseLab("gateway", "004", "`make gateway`, `make connect-streams`, POST to two streams: each under its own prefix",
-              lambda c: sink_labs.gateway(c.view, list(c.topology.gateway["streams"]))),
+              lambda c: sink_labs.gateway(c.view, list(c.topology.gateway["streams"]), c.topology.gateway["port"])),
 ]
 BY_NAME = {lab.name: lab for lab in LABS}
 

@@ -16,7 +16,6 @@ from ..errors import LabError
 from ..fanout.pipelines import PIPELINES
 from ..lab import Lab
 
-WATCH = "watch it live in the console (http://127.0.0.1:8090): the sink edges stall, lag grows, then drains"
 DRILL_HEADER = "streamlab-drill"
 LEAD_S = 3.0  # events flow this long before the fault
 MALFORMED = (b"{not json", b"\xff\xfe binary", b"[1, 2", b"plain text, not an event")
@@ -27,7 +26,7 @@ def break_service(lab: Lab, service: str, down_s: float, count: int, rate: float
     from ..fanout.verify import run
 
     require_active_pipeline(lab)
-    lab.console.print(f"[bold]drill:[/bold] {service} will be killed for {down_s:.0f}s while {count} tagged events are sent; {WATCH}")
+    lab.console.print(f"[bold]drill:[/bold] {service} will be killed for {down_s:.0f}s while {count} tagged events are sent; {watch_hint(lab)}")
     outcome: dict = {}
     verifier = threading.Thread(target=lambda: outcome.update(result=_safely(run, lab, count, rate, down_s + 120)), daemon=True)
     verifier.start()  # it finds the active pipeline while the service still answers, then keeps sending
@@ -60,8 +59,18 @@ def break_records(lab: Lab, dlq_wait_s: float = 60.0) -> list[tuple[str, str, st
     sender.flush(15)
     if deliveries.failed:
         raise LabError(f"Kafka refused the drill's records: {deliveries.first_error}")
-    sinks = len(PIPELINES["connect"].connectors)  # each sink connector dead-letters every bad record
-    return _dead_letters(lab.settings.KAFKA_BOOTSTRAP, dlq, drill_id, len(MALFORMED) * sinks, dlq_wait_s)
+    return _dead_letters(lab.settings.KAFKA_BOOTSTRAP, dlq, drill_id, expected_dead_letters(), dlq_wait_s)
+
+
+def watch_hint(lab: Lab) -> str:
+    from ..console.config import console_port
+
+    return f"watch it live in the console (http://127.0.0.1:{console_port(lab.topology)}): the sink edges stall, lag grows, then drains"
+
+
+def expected_dead_letters() -> int:
+    """Each sink connector of the connect pipeline dead-letters every malformed record once."""
+    return len(MALFORMED) * len(PIPELINES["connect"].connectors)
 
 
 def require_active_pipeline(lab: Lab) -> None:

@@ -47,7 +47,7 @@ def fanout(view: Observer, name: str, topic: str, runtime: str) -> list[Criterio
         return [missed(f"the {name} pipeline runs", "native runtime", f"{name} needs the docker runtime: run the lab with Docker, "
                        "then `make switch-" + name + "` (the native lab has `make switch-connect`)")]
     prefix, index = pipeline.s3_prefix.format(topic=topic), pipeline.index_pattern.format(topic=topic)
-    active = _active(view, name, runtime)
+    active = _active(view, name)
     objects, documents = len(view.objects(prefix)), view.documents(index)
     criteria = [
         judged(f"the {name} pipeline is active", active, "active" if active else "not active", f"`make switch-{name}`"),
@@ -64,18 +64,18 @@ def fanout(view: Observer, name: str, topic: str, runtime: str) -> list[Criterio
     return criteria
 
 
-def gateway(view: Observer, streams: list[str]) -> list[Criterion]:
+def gateway(view: Observer, streams: list[str], port: int) -> list[Criterion]:
     """Two streams posted through the gateway, each landing under its own S3 prefix by hour."""
     criteria = []
     for stream in streams:
         keys = [key for key, _ in view.objects(f"streams/{stream}/")]
         criteria.append(judged(f"{stream} lands under streams/{stream}/ by hour", bool(keys) and all(HOUR_FOLDERS.search(k) for k in keys),
                                f"{len(keys):,} objects", f"`make gateway`, `make connect-streams`, then "
-                               f"`curl -s -H 'content-type: application/json' -d '{{\"n\": 1}}' localhost:8088/v2/{stream}`"))
+                               f"`curl -s -H 'content-type: application/json' -d '{{\"n\": 1}}' localhost:{port}/v2/{stream}`"))
     return criteria
 
 
-def _active(view: Observer, name: str, runtime: str) -> bool:
+def _active(view: Observer, name: str) -> bool:
     if name != "connect":
         return True  # a container's state is the runtime's to say; objects and documents prove it ran
     return all(view.connector(connector)[0] is not None for connector in ("s3-sink", "opensearch-sink"))

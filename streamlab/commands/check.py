@@ -55,7 +55,7 @@ def register_drill(app: typer.Typer, lab: Lab, out) -> None:
             raise LabError("the broker drill runs on the three-broker cluster", "`streamlab cluster up`, then `streamlab cluster drill`", exit_code=2)
         if fault == "records":
             found = drills.break_records(lab)
-            expected = len(drills.MALFORMED) * 2
+            expected = drills.expected_dead_letters()
             table = new_table(f"dead-lettered by the sinks: {len(found)} of {expected}", "connector", "record", "reason")
             for connector, record, reason in found:
                 table.add_row(connector, record, reason)
