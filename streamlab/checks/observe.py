@@ -109,8 +109,7 @@ class Observer:
         return OpenSearch(self.settings, timeout_s=5)
 
     def documents(self, index_pattern: str) -> int:
-        response = self.opensearch._call("GET", f"/{index_pattern}/_count?ignore_unavailable=true&allow_no_indices=true")
-        return response.json().get("count", 0) if response.status_code == 200 else 0
+        return self.opensearch.count(index_pattern)
 
     def sample_documents(self, index_pattern: str, size: int = 20) -> list[dict]:
         return self.opensearch.search(index_pattern, {"match_all": {}}, size=size)

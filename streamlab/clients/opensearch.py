@@ -67,6 +67,11 @@ class OpenSearch:
             self._call("DELETE", "/_search/scroll", json={"scroll_id": result["_scroll_id"]})
         return docs
 
+    def count(self, index: str) -> int:
+        """Documents in the indices `index` names (a pattern may match none: 0)."""
+        response = self._call("GET", f"/{index}/_count?ignore_unavailable=true&allow_no_indices=true")
+        return response.json().get("count", 0) if response.status_code == 200 else 0
+
     def refresh(self, index: str) -> None:
         self._call("POST", f"/{index}/_refresh?ignore_unavailable=true")
 
