@@ -4,8 +4,11 @@
     python processors/log_window_aggregator.py --from-beginning
 
 For each window and log type: event count, distinct client IPs, mean response size, by event time
-(the log line's own timestamp). A window is published once the stream's time passed its end plus
-`--lateness`, or when the input has been quiet for `--idle-close` seconds.
+(the log line's own timestamp). Rows are keyed `<log_type>|<window_start>` and each one replaces the
+last under its key: `final: true` once the stream's time passed the window's end plus `--lateness`;
+`final: false` when the input has been quiet for `--idle-close` seconds, or at shutdown (the window
+stays open and a later row replaces that one). The group's commits keep every open window's events,
+so a restart rebuilds those windows in full (streamlab/labs/windowing.py).
 """
 
 import sys
@@ -20,10 +23,11 @@ ensure_lab_python()
 from rich.console import Console  # noqa: E402
 
 from streamlab.clients.kafka_client import make_producer  # noqa: E402
-from streamlab.labs.windowing import TumblingWindows  # noqa: E402
+from streamlab.labs.windowing import TumblingWindows, row_key  # noqa: E402
 from streamlab.scripting.args import add_consumer_args, kafka_parser, require_script_topics  # noqa: E402
 from streamlab.scripting.consume import consume_topic  # noqa: E402
 from streamlab.scripting.run import run_main  # noqa: E402
+from streamlab.scripting.window_commits import committed_watermark, window_offsets  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -32,7 +36,7 @@ def parse_args(argv=None):
     parser.add_argument("--window", type=int, default=60, help="window length in seconds")
     parser.add_argument("--lateness", type=float, default=10.0, help="seconds a window waits for late events")
     parser.add_argument("--idle-close", type=float, default=30.0, help="publish open windows after this many quiet seconds")
-    add_consumer_args(parser, group=None)
+    add_consumer_args(parser, group="log-windows")
     args = parser.parse_args(argv)
     if args.window < 1 or args.lateness < 0:
         parser.error("--window must be at least 1 and --lateness not negative")
@@ -41,8 +45,9 @@ def parse_args(argv=None):
 
 def result_line(result: dict) -> str:
     mean = "-" if result["avg_response_size"] is None else f"{result['avg_response_size']:,.1f} B"
+    state = "" if result["final"] else "  [dim](so far)[/dim]"
     return (f"{result['window_start']} [bold]{result['log_type']:<14}[/bold] events {result['event_count']:>6,}  "
-            f"unique IPs {result['unique_ips']:>5,}  mean size {mean}")
+            f"unique IPs {result['unique_ips']:>5,}  mean size {mean}{state}")
 
 
 def main(argv=None) -> int:
@@ -56,23 +61,31 @@ def main(argv=None) -> int:
     def publish(results) -> None:
         nonlocal published
         for result in results:
-            output.send(args.output_topic, key=result["log_type"], value=result)
+            output.send(args.output_topic, key=row_key(result), value=result)
             console.print(result_line(result))
             published += 1
 
-    def close_when_quiet(idle_s: float) -> None:
-        if idle_s >= args.idle_close and windows.open_windows:
-            publish(windows.flush())
+    def handle(message, record) -> None:
+        publish(windows.add(record, (message.partition, message.offset)))
+
+    def publish_when_quiet(idle_s: float) -> None:
+        if idle_s >= args.idle_close:
+            publish(windows.provisional())
             output.flush(timeout=30)
+
+    def restore_watermark(consumer) -> None:
+        windows.watermark = committed_watermark(consumer, args.topic)
 
     console.print(f"[dim]{args.window}s windows over {args.topic!r} -> {args.output_topic!r}; Ctrl+C to stop[/dim]")
     try:
-        summary = consume_topic(args, lambda message, record: publish(windows.add(record)), console,
-                                output=output, on_idle=close_when_quiet)
-        publish(windows.flush())
+        summary = consume_topic(args, handle, console, output=output, on_idle=publish_when_quiet,
+                                commit_offsets=window_offsets(windows, args.topic),
+                                on_start=restore_watermark if args.group else None)
+        publish(windows.provisional())
+        output.flush(timeout=30)
     finally:
         output.close(timeout=10)
-    console.print(f"[dim]{summary.line(args.topic)}; published {published:,} windows to {args.output_topic!r}, "
+    console.print(f"[dim]{summary.line(args.topic)}; published {published:,} window rows to {args.output_topic!r}, "
                   f"{windows.late_events:,} late events left out[/dim]")
     return 0
 

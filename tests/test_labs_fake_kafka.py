@@ -25,6 +25,7 @@ import pytest
 import streamlab.clients.kafka_client as kafka_io
 import streamlab.clients.librdkafka as librdkafka
 from kafka import TopicPartition
+from kafka.structs import OffsetAndMetadata
 
 REPO = Path(__file__).resolve().parent.parent
 Record = namedtuple("Record", "topic partition offset key value headers")
@@ -35,6 +36,7 @@ class Cluster:
     def __init__(self):
         self.topics: dict[str, list[list[Record]]] = {}
         self.committed: dict[tuple[str, TopicPartition], int] = {}
+        self.notes: dict[tuple[str, TopicPartition], str] = {}  # each commit's metadata
 
     def create(self, name: str, partitions: int = 1) -> str:
         self.topics[name] = [[] for _ in range(partitions)]
@@ -184,9 +186,17 @@ class FakeConsumer:
             time.sleep(0.02)
         return batch
 
-    def commit(self):
-        for tp, position in self.positions.items():
-            self.cluster.committed[(self.group, tp)] = position
+    def commit(self, offsets=None):
+        offsets = offsets or {tp: OffsetAndMetadata(position, "", -1) for tp, position in self.positions.items()}
+        for tp, commit in offsets.items():
+            self.cluster.committed[(self.group, tp)] = commit.offset
+            self.cluster.notes[(self.group, tp)] = commit.metadata
+
+    def committed(self, tp, metadata=False):
+        if (self.group, tp) not in self.cluster.committed:
+            return None
+        offset = self.cluster.committed[(self.group, tp)]
+        return OffsetAndMetadata(offset, self.cluster.notes[(self.group, tp)], -1) if metadata else offset
 
     def close(self):
         pass
@@ -348,6 +358,31 @@ def test_log_streamer_resumes_after_a_crash_and_aggregates(cluster, tmp_path, ca
     assert "already in Kafka, skipped" in captured.out
     assert f"as pid {os.getpid()}" in captured.err  # students `kill -9` it: it says which process it is
     assert f"resuming from checkpoint {tmp_path / 'cp.json'}: web at line" in captured.err
+
+
+def test_log_windows_restarted_mid_window_replace_their_rows_under_one_key(cluster):
+    """Issue 11, item 3: a restart rebuilds the open window in full; no two partial rows to add up."""
+    logs, stats = cluster.create("app-logs", 2), cluster.create("log-stats")
+
+    def send(seconds):
+        for second in seconds:
+            record = {"timestamp": f"2024-01-15T10:{second // 60:02d}:{second % 60:02d}Z", "log_type": "apache_access",
+                      "ip_address": f"10.0.0.{second % 5}", "response_size": 10}
+            FakeProducer(value_serializer=None).send(logs, key=str(second).encode(), value=json.dumps(record).encode())
+
+    aggregate = ("processors/log_window_aggregator.py", "--topic", logs, "--output-topic", stats, *IDLE)
+    send(range(0, 20))
+    assert run(*aggregate) == 0  # stops mid-window: a row "so far"
+    send(range(20, 60))
+    send([90])  # closes 10:00 (10 s lateness)
+    assert run(*aggregate) == 0  # the same group resumes
+    rows = [(r.key.decode(), json.loads(r.value)) for r in cluster.topics[stats][0]]
+    window = "apache_access|2024-01-15T10:00:00+00:00"
+    assert [(row["event_count"], row["final"]) for key, row in rows if key == window] == [(20, False), (60, True)]
+    latest = {key: row for key, row in rows}
+    assert latest[window]["unique_ips"] == 5 and latest["apache_access|2024-01-15T10:01:00+00:00"]["event_count"] == 1
+    assert run(*aggregate) == 0  # nothing new: the open window is rebuilt, its row the same
+    assert json.loads(cluster.topics[stats][0][-1].value) == latest["apache_access|2024-01-15T10:01:00+00:00"]
 
 
 def test_message_producer_demo(cluster):

@@ -102,31 +102,37 @@ def warn_malformed(console) -> Callable[[Any, str], None]:
     return report
 
 
-def consume_topic(args, handle, console, output=None, **options) -> ConsumeSummary:
+def consume_topic(args, handle, console, output=None, commit_offsets=None, on_start=None, **options) -> ConsumeSummary:
     """Consume `args.topic` as a script's consumer arguments say (group, start, limits), then close.
 
     With an `output` producer (a processor), each polled batch's output is flushed before the
     input offsets are committed: a crash re-processes a batch rather than losing it.
-    Ctrl+C stops between messages, so the caller can print its summary.
+    `commit_offsets(consumer)` says what to commit (default: the consumer's positions);
+    `on_start(consumer)` runs before the first poll. Ctrl+C stops between messages, so the
+    caller can print its summary.
     """
     consumer_options = {}
     if output is not None:
         consumer_options["enable_auto_commit"] = False
-        options["after_batch"] = flush_then_commit(output, commit=args.group is not None)
+        options["after_batch"] = flush_then_commit(output, commit=args.group is not None, offsets=commit_offsets)
     consumer = make_consumer(args.bootstrap_servers, args.topic, group_id=args.group,
                              from_beginning=args.from_beginning, **consumer_options)
     stop = stop_on_signals()
     try:
+        if on_start is not None:
+            on_start(consumer)
         return consume(consumer, handle, stop, warn_malformed(console), args.max_messages, args.exit_when_idle, **options)
     finally:
         consumer.close()
 
 
-def flush_then_commit(producer, commit: bool) -> Callable[[Any], None]:
+def flush_then_commit(producer, commit: bool, offsets: Callable[[Any], dict] | None = None) -> Callable[[Any], None]:
     def after_batch(consumer) -> None:
         try:
             producer.flush(timeout=30)
-            if commit:
+            if commit and offsets is not None:
+                consumer.commit(offsets(consumer))
+            elif commit:
                 consumer.commit()
         except KafkaError as exc:
             raise LabError(f"could not hand this batch on: {exc}",
