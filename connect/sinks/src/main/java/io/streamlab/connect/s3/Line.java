@@ -4,7 +4,9 @@ package io.streamlab.connect.s3;
  * One formatted record waiting in a partition buffer.
  *
  * @param offset    the record's Kafka offset
- * @param timestamp the record's timestamp (epoch ms), or null
+ * @param timestamp the time that names and rotates its object (epoch ms): the record's timestamp,
+ *                  or with {@code file.name.timestamp.source=wallclock} when the task received it;
+ *                  null when the record has none
  * @param topic     the topic as the sink sees it (after SMTs), for {@code {{topic}}}
  * @param json      the compact JSON document
  */

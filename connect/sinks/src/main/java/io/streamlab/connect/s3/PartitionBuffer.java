@@ -1,24 +1,28 @@
 package io.streamlab.connect.s3;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The records of one topic partition that are not in S3 yet.
+ * The records of one topic partition whose objects are not final in S3 yet: closed chunks waiting
+ * for their upload, then the open chunk, which takes records until {@link ChunkRule} closes it.
  *
- * <p>Chunks are cut from the front, {@code max} records at a time, so their boundaries depend only
- * on where the buffer started: after a crash the worker replays from the last committed offset,
- * which is always the start of a chunk, and the same chunks (the same keys) are written again.
+ * <p>Only the start of the first unfinished chunk is ever committed, so a replay after a crash
+ * starts where a chunk starts, and the rule, a function of the records, cuts the same chunks again.
  */
 final class PartitionBuffer {
     private final int partition;
-    private final List<Line> lines = new ArrayList<>();
+    private final ChunkRule rule;
+    private final Deque<Chunk> closed = new ArrayDeque<>();
+    private Chunk open;
     /** The offset after the last record seen; -1 before the first. */
     private long nextOffset = -1;
 
-    PartitionBuffer(int partition) {
+    PartitionBuffer(int partition, ChunkRule rule) {
         this.partition = partition;
+        this.rule = rule;
     }
 
     /**
@@ -29,9 +33,21 @@ final class PartitionBuffer {
         return offset >= nextOffset;
     }
 
+    /** Adds the next record; a DataException (it cannot be named) leaves the buffer as it was. */
     void add(Line line) {
-        lines.add(line);
+        String ownKey = rule.keyStartingAt(line, partition);
+        if (open != null && !rule.continues(open, line, partition)) {
+            closeOpen();
+        }
+        if (open == null) {
+            open = new Chunk(ownKey, line);
+        } else {
+            open.add(line);
+        }
         nextOffset = line.offset() + 1;
+        if (rule.isFull(open)) {
+            closeOpen();
+        }
     }
 
     /** Marks a record as done without storing it (it went to the errant record reporter). */
@@ -39,28 +55,38 @@ final class PartitionBuffer {
         nextOffset = offset + 1;
     }
 
-    int size() {
-        return lines.size();
+    /** The oldest closed chunk not yet dropped, or null. */
+    Chunk oldestClosed() {
+        return closed.peekFirst();
     }
 
-    /** The first {@code max} buffered records (fewer if fewer are buffered). */
-    Chunk peek(int max) {
-        return new Chunk(partition, lines.subList(0, Math.min(max, lines.size())));
+    /** Drops the oldest closed chunk once S3 holds it. */
+    void dropOldestClosed() {
+        closed.removeFirst();
     }
 
-    /** Drops a chunk once it is stored. */
-    void remove(Chunk chunk) {
-        lines.subList(0, chunk.lines().size()).clear();
+    /** The chunk still taking records, if any. */
+    Optional<Chunk> open() {
+        return Optional.ofNullable(open);
     }
 
     /**
-     * The offset up to which everything is stored (or reported): the first buffered record, or
-     * the offset after the last record seen when nothing is buffered. Empty before any record.
+     * The offset up to which every object is final: the start of the oldest closed or open chunk,
+     * or the offset after the last record seen when there is none. Empty before any record.
+     * An open chunk is never committed past, even once uploaded: its object may still grow.
      */
     OptionalLong committableOffset() {
-        if (nextOffset < 0) {
-            return OptionalLong.empty();
+        if (!closed.isEmpty()) {
+            return OptionalLong.of(closed.peekFirst().startOffset());
         }
-        return OptionalLong.of(lines.isEmpty() ? nextOffset : lines.get(0).offset());
+        if (open != null) {
+            return OptionalLong.of(open.startOffset());
+        }
+        return nextOffset < 0 ? OptionalLong.empty() : OptionalLong.of(nextOffset);
+    }
+
+    private void closeOpen() {
+        closed.addLast(open);
+        open = null;
     }
 }

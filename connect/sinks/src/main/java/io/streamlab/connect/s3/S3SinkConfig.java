@@ -25,6 +25,8 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String TIMESTAMP_TIMEZONE = "file.name.timestamp.timezone";
     public static final String TIMESTAMP_SOURCE = "file.name.timestamp.source";
     public static final String MAX_RECORDS = "file.max.records";
+    /** Not an Aiven key (Aiven has no time rotation): Confluent's name for the same rule. */
+    public static final String ROTATE_INTERVAL_MS = "rotate.interval.ms";
     public static final String OUTPUT_TYPE = "format.output.type";
     public static final String OUTPUT_FIELDS = "format.output.fields";
     public static final String COMPRESSION = "file.compression.type";
@@ -52,12 +54,17 @@ public final class S3SinkConfig extends AbstractConfig {
                             + "(zero-padded to 20 digits) and {{timestamp:unit=yyyy|MM|dd|HH}}.")
             .define(TIMESTAMP_TIMEZONE, Type.STRING, "UTC", S3SinkConfig::validateZone, Importance.LOW,
                     "Time zone of the {{timestamp}} placeholders.")
-            .define(TIMESTAMP_SOURCE, Type.STRING, "wallclock",
-                    ConfigDef.CaseInsensitiveValidString.in("wallclock", "event"), Importance.LOW,
-                    "wallclock = upload time; event = the timestamp of the file's first record.")
+            .define(TIMESTAMP_SOURCE, Type.STRING, "event",
+                    ConfigDef.CaseInsensitiveValidString.in("event", "wallclock"), Importance.LOW,
+                    "event = the Kafka timestamp of the object's first record, so that a replay after a crash "
+                            + "writes the same keys; wallclock = when the task received that record (Aiven's "
+                            + "default), which a replay in a later hour puts in another folder: no exactly-once.")
             .define(MAX_RECORDS, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                    "Records per object at most. A partition's buffer is uploaded as soon as it holds this "
-                            + "many; whatever is left is uploaded at the worker's offset flush.")
+                    "Records per object at most. A full object is uploaded at once; the open one is uploaded "
+                            + "(and overwritten as it grows) at each offset flush of the worker.")
+            .define(ROTATE_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "A record whose timestamp is this many ms or more after the open object's first record "
+                            + "starts a new object (record time, as Confluent's rotate.interval.ms).")
             .define(OUTPUT_TYPE, Type.STRING, "jsonl", ConfigDef.CaseInsensitiveValidString.in("jsonl", "json"),
                     Importance.MEDIUM, "jsonl = one JSON document per line; json = one JSON array per object.")
             .define(OUTPUT_FIELDS, Type.LIST, "value", OutputField.VALIDATOR, Importance.MEDIUM,
@@ -111,6 +118,10 @@ public final class S3SinkConfig extends AbstractConfig {
 
     public int maxRecords() {
         return getInt(MAX_RECORDS);
+    }
+
+    public long rotateIntervalMs() {
+        return getLong(ROTATE_INTERVAL_MS);
     }
 
     public boolean jsonArray() {

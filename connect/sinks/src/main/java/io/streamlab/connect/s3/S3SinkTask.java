@@ -6,6 +6,7 @@ import io.streamlab.connect.common.Version;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -19,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers records per partition and writes them to S3 as objects of at most
- * {@code file.max.records} records: as soon as a partition has that many (in {@link #put}), and
- * whatever is left at the worker's offset flush ({@link #flush}). Only offsets whose records are
- * in S3 are committed ({@link #preCommit}).
+ * Buffers records per partition and writes them to S3, one object per chunk that {@link ChunkRule}
+ * cuts from the records: a closed chunk at once (in {@link #put}), the open one at every offset
+ * flush of the worker ({@link #flush}), overwriting its object as it grows. Only the start of the
+ * first chunk that is not final in S3 is committed ({@link #preCommit}), so a task replaying from
+ * there after a crash rewrites the same keys with the same records: no duplicates, nothing lost.
  */
 public class S3SinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(S3SinkTask.class);
@@ -35,9 +37,9 @@ public class S3SinkTask extends SinkTask {
     private ObjectStore store;
     private RecordFormatter formatter;
     private ChunkEncoder encoder;
-    private ObjectNamer namer;
+    private ChunkRule rule;
     private ErrantRecords errant;
-    private int maxRecords;
+    private boolean eventTime;
     /** A permanent upload failure seen at offset flush, where it cannot fail the task itself. */
     private ConnectException flushFailure;
 
@@ -59,11 +61,11 @@ public class S3SinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         S3SinkConfig config = new S3SinkConfig(props);
-        maxRecords = config.maxRecords();
         formatter = new RecordFormatter(config.outputFields(), new JsonValues());
         encoder = new ChunkEncoder(config.jsonArray(), config.gzip());
-        namer = new ObjectNamer(config.fileNameTemplate(), config.timezone(), config.eventTimestamps(),
-                encoder.keySuffix(), clock);
+        ObjectNamer namer = new ObjectNamer(config.fileNameTemplate(), config.timezone(), encoder.keySuffix());
+        rule = new ChunkRule(namer, config.maxRecords(), config.rotateIntervalMs());
+        eventTime = config.eventTimestamps();
         errant = ErrantRecords.of(context);
         store = storeFactory.apply(config);
         LOG.info("S3 sink task writing to bucket {} at {}", config.bucket(), config.location());
@@ -71,7 +73,7 @@ public class S3SinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
-        partitions.forEach(tp -> buffers.put(tp, new PartitionBuffer(tp.partition())));
+        partitions.forEach(tp -> buffers.put(tp, new PartitionBuffer(tp.partition(), rule)));
     }
 
     @Override
@@ -89,22 +91,24 @@ public class S3SinkTask extends SinkTask {
             accept(record);
         }
         try {
-            for (PartitionBuffer buffer : buffers.values()) {
-                uploadChunks(buffer, maxRecords);
-            }
+            buffers.values().forEach(this::storeClosed);
         } catch (RetriableException e) {
             context.timeout(RETRY_BACKOFF_MS);
             throw e;
         }
     }
 
-    /** Uploads everything buffered, partition by partition; a failing partition does not stop the others. */
+    /**
+     * The course's "or after an interval": uploads every partition's closed chunks and its open one,
+     * whose object later uploads overwrite as it grows. A failing partition does not stop the others.
+     */
     @Override
     public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         ConnectException failure = null;
         for (PartitionBuffer buffer : buffers.values()) {
             try {
-                uploadChunks(buffer, 1);
+                storeClosed(buffer);
+                buffer.open().ifPresent(this::store);
             } catch (ConnectException e) {
                 failure = e;
             }
@@ -144,27 +148,46 @@ public class S3SinkTask extends SinkTask {
 
     private void accept(SinkRecord record) {
         TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
-        PartitionBuffer buffer = buffers.computeIfAbsent(tp, p -> new PartitionBuffer(p.partition()));
+        PartitionBuffer buffer = buffers.computeIfAbsent(tp, p -> new PartitionBuffer(p.partition(), rule));
         long offset = record.originalKafkaOffset();
         if (!buffer.isNew(offset)) {
             return;
         }
         try {
-            buffer.add(new Line(offset, record.timestamp(), record.topic(), formatter.format(record)));
+            buffer.add(new Line(offset, timeOf(record), record.topic(), formatter.format(record)));
         } catch (DataException e) {
             buffer.skip(offset);
             errant.report(record, e);
         }
     }
 
-    /** Uploads chunks of {@code maxRecords} from the front while at least {@code atLeast} records wait. */
-    private void uploadChunks(PartitionBuffer buffer, int atLeast) {
-        while (buffer.size() > 0 && buffer.size() >= atLeast) {
-            Chunk chunk = buffer.peek(maxRecords);
-            String key = namer.key(chunk);
-            store.put(key, encoder.encode(chunk.lines()), encoder.contentType());
-            buffer.remove(chunk);
-            LOG.debug("Stored {} records as {}", chunk.lines().size(), key);
+    /**
+     * The time that names and rotates the record's object: its Kafka timestamp, the same on every
+     * replay; with wallclock (opted into, not exactly-once) when this task received it.
+     */
+    private Long timeOf(SinkRecord record) {
+        if (!eventTime) {
+            return clock.millis();
         }
+        Long timestamp = record.timestamp();
+        return timestamp == null || timestamp < 0 ? null : timestamp;
+    }
+
+    private void storeClosed(PartitionBuffer buffer) {
+        for (Chunk chunk = buffer.oldestClosed(); chunk != null; chunk = buffer.oldestClosed()) {
+            store(chunk);
+            buffer.dropOldestClosed();
+        }
+    }
+
+    /** Uploads a chunk's records so far under its key, unless S3 holds them all already. */
+    private void store(Chunk chunk) {
+        if (chunk.isStored()) {
+            return;
+        }
+        List<Line> lines = chunk.lines();
+        store.put(chunk.key(), encoder.encode(lines), encoder.contentType());
+        chunk.markStored(lines.size());
+        LOG.debug("Stored {} records as {}", lines.size(), chunk.key());
     }
 }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.streamlab.connect.common.FakeSinkTaskContext;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import io.streamlab.connect.common.ManualClock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
@@ -28,36 +26,17 @@ class S3SinkTaskTest {
             S3SinkConfig.BUCKET, "streamlab",
             S3SinkConfig.FILE_NAME_TEMPLATE, "{{topic}}/{{partition}}/{{start_offset}}.jsonl");
 
-    /** An in-memory bucket that can be told to fail the next uploads. */
-    private static final class MemoryStore implements ObjectStore {
-        final Map<String, String> objects = new TreeMap<>();
-        int failures;
-        boolean bucketGone;
-
-        @Override
-        public void put(String key, byte[] body, String contentType) {
-            if (bucketGone) {
-                throw new ConnectException("HTTP 404");
-            }
-            if (failures > 0) {
-                failures--;
-                throw new RetriableException("store down");
-            }
-            objects.put(key, new String(body, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private final MemoryStore store = new MemoryStore();
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T10:59:59Z"));
 
     private S3SinkTask task(FakeSinkTaskContext context) {
-        S3SinkTask task = new S3SinkTask(config -> store,
-                Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+        return task(context, PROPS);
+    }
+
+    private S3SinkTask task(FakeSinkTaskContext context, Map<String, String> props) {
+        S3SinkTask task = new S3SinkTask(config -> store, clock);
         task.initialize(context);
-        task.start(PROPS);
+        task.start(props);
         task.open(List.of(TP));
         return task;
     }
@@ -83,15 +62,19 @@ class S3SinkTaskTest {
     }
 
     @Test
-    void uploadsFullChunksInPutAndTheRestAtFlush() {
+    void uploadsFullChunksInPutAndTheOpenOneAtFlushWithoutCommittingIt() {
         S3SinkTask task = task(new FakeSinkTaskContext(true));
         task.put(records(0, 25));
         assertEquals(List.of(key(0), key(10)), List.copyOf(store.objects.keySet()));
         assertEquals("{\"n\":0}", store.objects.get(key(0)).lines().findFirst().orElseThrow());
 
-        assertEquals(25, committed(task.preCommit(Map.of(TP, new OffsetAndMetadata(25)))));
+        assertEquals(20, committed(task.preCommit(Map.of(TP, new OffsetAndMetadata(25)))));
         assertEquals(List.of(key(0), key(10), key(20)), List.copyOf(store.objects.keySet()));
         assertEquals(5, store.objects.get(key(20)).lines().count());
+
+        task.put(records(25, 30)); // the open object grows under its key, and is final at 10 records
+        assertEquals(10, store.objects.get(key(20)).lines().count());
+        assertEquals(30, committed(task.preCommit(Map.of(TP, new OffsetAndMetadata(30)))));
     }
 
     @Test
@@ -111,10 +94,10 @@ class S3SinkTaskTest {
     @Test
     void commitsOnlyWhatIsStored() {
         S3SinkTask task = task(new FakeSinkTaskContext(true));
-        task.put(records(0, 15));
-        store.failures = 1;
-        assertEquals(10, committed(task.preCommit(Map.of(TP, new OffsetAndMetadata(15)))));
-        assertEquals(15, committed(task.preCommit(Map.of(TP, new OffsetAndMetadata(15)))));
+        store.failures = 2; // the upload in put(), then its retry at the offset flush
+        assertThrows(RetriableException.class, () -> task.put(records(0, 10)));
+        assertEquals(0, committed(task.preCommit(Map.of(TP, new OffsetAndMetadata(10)))));
+        assertEquals(10, committed(task.preCommit(Map.of(TP, new OffsetAndMetadata(10)))));
     }
 
     @Test
@@ -145,10 +128,11 @@ class S3SinkTaskTest {
         SinkRecord bad = new SinkRecord(TP.topic(), 0, null, null, Schema.INT32_SCHEMA, List.of("x"), 3);
         List<SinkRecord> batch = new ArrayList<>(records(0, 3));
         batch.add(bad);
+        batch.addAll(records(4, 11));
         task.put(batch);
         assertEquals(List.of(bad), context.reported);
-        assertEquals(4, committed(task.preCommit(Map.of(TP, new OffsetAndMetadata(4)))));
-        assertEquals(3, storedLines());
+        assertEquals(11, committed(task.preCommit(Map.of(TP, new OffsetAndMetadata(11)))));
+        assertEquals(10, storedLines());
     }
 
     @Test
@@ -165,5 +149,30 @@ class S3SinkTaskTest {
         task.close(List.of(TP));
         assertEquals(Map.of(), task.preCommit(Map.of(TP, new OffsetAndMetadata(5))));
         assertEquals(Map.of(), store.objects);
+    }
+
+    @Test
+    void withHourFoldersARecordWithoutATimestampGoesToTheReporter() {
+        FakeSinkTaskContext context = new FakeSinkTaskContext(true);
+        S3SinkTask task = task(context, Map.of(S3SinkConfig.BUCKET, "streamlab"));
+        SinkRecord untimed = new SinkRecord(TP.topic(), 0, null, null, null, Map.of("n", 0), 0);
+        task.put(List.of(untimed));
+        assertEquals(List.of(untimed), context.reported);
+        assertEquals(1, committed(task.preCommit(Map.of(TP, new OffsetAndMetadata(1)))));
+    }
+
+    @Test
+    void wallclockFilesRecordsByTheHourTheyArrived() {
+        S3SinkTask task = task(new FakeSinkTaskContext(true), Map.of(S3SinkConfig.BUCKET, "streamlab",
+                S3SinkConfig.TIMESTAMP_SOURCE, "wallclock"));
+        task.put(records(0, 5)); // at 10:59:59
+        task.preCommit(Map.of(TP, new OffsetAndMetadata(5)));
+        clock.advance(Duration.ofSeconds(2));
+        task.put(records(5, 10)); // at 11:00:01
+        task.preCommit(Map.of(TP, new OffsetAndMetadata(10)));
+        String hours = "topics/web_logs/year=2025/month=01/day=01/hour=";
+        assertEquals(List.of(hours + "10/web_logs+0+00000000000000000000.jsonl",
+                hours + "11/web_logs+0+00000000000000000005.jsonl"), List.copyOf(store.objects.keySet()));
+        assertEquals(10, storedLines());
     }
 }
