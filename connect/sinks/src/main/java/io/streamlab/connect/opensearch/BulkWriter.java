@@ -1,6 +1,5 @@
 package io.streamlab.connect.opensearch;
 
-import io.streamlab.connect.common.ErrantRecords;
 import io.streamlab.connect.common.JsonValues;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,13 +24,13 @@ final class BulkWriter {
 
     private final BulkTransport transport;
     private final JsonValues json;
-    private final ErrantRecords errant;
+    private final ReportOnce errant;
     private final int maxRetries;
     private final long backoffMs;
     private final Sleeper sleeper;
     private String lastProblem = "";
 
-    BulkWriter(BulkTransport transport, JsonValues json, ErrantRecords errant, int maxRetries, long backoffMs,
+    BulkWriter(BulkTransport transport, JsonValues json, ReportOnce errant, int maxRetries, long backoffMs,
             Sleeper sleeper) {
         this.transport = transport;
         this.json = json;

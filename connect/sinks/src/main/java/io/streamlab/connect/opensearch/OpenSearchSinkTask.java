@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -22,11 +23,23 @@ import org.apache.kafka.connect.sink.SinkTask;
 public class OpenSearchSinkTask extends SinkTask {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+    private final Function<OpenSearchSinkConfig, BulkTransport> transports;
+    private final BulkWriter.Sleeper sleeper;
     private DocFactory docs;
     private BulkWriter writer;
-    private ErrantRecords errant;
+    private ReportOnce errant;
     private int batchSize;
     private long retryBackoffMs;
+
+    /** The worker's constructor: talks to OpenSearch over HTTP. */
+    public OpenSearchSinkTask() {
+        this(config -> new OpenSearchHttp(config, REQUEST_TIMEOUT), Thread::sleep);
+    }
+
+    OpenSearchSinkTask(Function<OpenSearchSinkConfig, BulkTransport> transports, BulkWriter.Sleeper sleeper) {
+        this.transports = transports;
+        this.sleeper = sleeper;
+    }
 
     @Override
     public String version() {
@@ -37,10 +50,10 @@ public class OpenSearchSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         OpenSearchSinkConfig config = new OpenSearchSinkConfig(props);
         JsonValues json = new JsonValues();
-        errant = ErrantRecords.of(context);
+        errant = new ReportOnce(ErrantRecords.of(context));
         docs = new DocFactory(config.indexName(), json, Clock.systemUTC());
-        writer = new BulkWriter(new OpenSearchHttp(config, REQUEST_TIMEOUT), json, errant, config.maxRetries(),
-                config.retryBackoffMs(), Thread::sleep);
+        writer = new BulkWriter(transports.apply(config), json, errant, config.maxRetries(),
+                config.retryBackoffMs(), sleeper);
         batchSize = config.batchSize();
         retryBackoffMs = config.retryBackoffMs();
     }
@@ -63,10 +76,12 @@ public class OpenSearchSinkTask extends SinkTask {
                 writer.write(batch.subList(from, Math.min(from + batchSize, batch.size())));
             }
         } catch (RetriableException e) {
-            // The worker hands the same batch back after this pause; same ids, so no duplicates.
+            // The worker hands the same batch back after this pause: same ids, so no duplicate
+            // documents, and ReportOnce keeps its bad records from reaching the DLQ twice.
             context.timeout(retryBackoffMs);
             throw e;
         }
+        errant.batchDone();
     }
 
     @Override

@@ -9,45 +9,14 @@ import io.streamlab.connect.common.ErrantRecords;
 import io.streamlab.connect.common.FakeSinkTaskContext;
 import io.streamlab.connect.common.JsonValues;
 import io.streamlab.connect.common.Template;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.junit.jupiter.api.Test;
 
 class BulkWriterTest {
-    /** Plays back scripted answers and keeps the bodies it was sent. */
-    private static final class ScriptedTransport implements BulkTransport {
-        final Deque<Object> answers = new ArrayDeque<>();
-        final List<String> bodies = new ArrayList<>();
-
-        ScriptedTransport answer(int status, String body) {
-            answers.add(new HttpResult(status, body.getBytes(StandardCharsets.UTF_8)));
-            return this;
-        }
-
-        ScriptedTransport refuse() {
-            answers.add(new ConnectException("Connection refused"));
-            return this;
-        }
-
-        @Override
-        public HttpResult bulk(byte[] ndjson) throws IOException {
-            bodies.add(new String(ndjson, StandardCharsets.UTF_8));
-            Object answer = answers.isEmpty() ? new ConnectException("Connection refused") : answers.poll();
-            if (answer instanceof IOException e) {
-                throw e;
-            }
-            return (HttpResult) answer;
-        }
-    }
-
     private final FakeSinkTaskContext context = new FakeSinkTaskContext(true);
     private final List<Long> sleeps = new ArrayList<>();
     private final List<Doc> docs = docs(3);
@@ -61,25 +30,14 @@ class BulkWriterTest {
         return docs;
     }
 
-    private static String items(int... statuses) {
-        StringBuilder out = new StringBuilder("{\"errors\":true,\"items\":[");
-        for (int i = 0; i < statuses.length; i++) {
-            out.append(i > 0 ? "," : "").append("{\"index\":{\"status\":").append(statuses[i]);
-            if (statuses[i] >= 300) {
-                out.append(",\"error\":{\"type\":\"mapper_parsing_exception\",\"reason\":\"bad field\"}");
-            }
-            out.append("}}");
-        }
-        return out.append("]}").toString();
-    }
-
     private BulkWriter writer(BulkTransport transport) {
-        return new BulkWriter(transport, new JsonValues(), ErrantRecords.of(context), 3, 100, sleeps::add);
+        return new BulkWriter(transport, new JsonValues(), new ReportOnce(ErrantRecords.of(context)), 3, 100,
+                sleeps::add);
     }
 
     @Test
     void sendsIndexActionsWithOffsetIds() {
-        ScriptedTransport transport = new ScriptedTransport().answer(200, items(201, 201, 201));
+        ScriptedTransport transport = new ScriptedTransport().answer(200, ScriptedTransport.items(201, 201, 201));
         writer(transport).write(docs);
         String first = transport.bodies.get(0).split("\n")[0];
         assertEquals("{\"index\":{\"_index\":\"web_logs\",\"_id\":\"web_logs+0+0\"}}", first);
@@ -89,8 +47,8 @@ class BulkWriterTest {
     @Test
     void rejectedDocumentsGoToTheReporterAndBusyOnesAreRetried() {
         ScriptedTransport transport = new ScriptedTransport()
-                .answer(200, items(201, 400, 429))
-                .answer(200, items(201));
+                .answer(200, ScriptedTransport.items(201, 400, 429))
+                .answer(200, ScriptedTransport.items(201));
         writer(transport).write(docs);
         assertEquals(List.of(docs.get(1).record()), context.reported);
         assertEquals(2, transport.bodies.size());
