@@ -13,16 +13,21 @@ TOPIC   ?= web_logs
 MAX     ?= 20
 
 .DEFAULT_GOAL := help
-.PHONY: help venv up down status logs console check break-connect break-opensearch break-records break-broker topics produce consume connect-s3 switch-connect switch-elk switch-efk pipeline verify doctor test bench clean distclean
+.PHONY: help venv up down status logs console check break-connect break-opensearch break-records break-broker topics produce consume connect-s3 switch-connect switch-elk switch-efk pipeline verify doctor bundle test test-offline bench clean distclean
 
 help: ## this list
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
+# Offline classes (issue 17): pip reads only bundle/wheels when bundle/ is there and made for these
+# pins, or always with OFFLINE=1 (OFFLINE=0: never). streamlab/bundle/source.py decides, run by the
+# system python because .venv may not exist yet; it prints pip's options (none: the network).
+export OFFLINE
+
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "installing streamlab and its pinned dependencies into $(VENV) ..."
-	@$(PY) -m pip install -q --upgrade pip
-	@$(PY) -m pip install -q -e '.[test]'
+	@pip_from=$$($(PYTHON) -m streamlab.bundle.source pip) || exit 1; \
+	  eval "$(PY) -m pip install -q --upgrade $$pip_from pip" && eval "$(PY) -m pip install -q $$pip_from -e '.[test]'"
 	@rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP) ## create .venv with the pinned dependencies
@@ -86,8 +91,11 @@ break-records: $(STAMP) ## fault drill: malformed records into web_logs; the sin
 break-broker: $(STAMP) ## fault drill: kill a broker of the three-node cluster (streamlab cluster up first)
 	@$(CLI) cluster drill $(ARGS)
 
-doctor: $(STAMP) ## check this machine before class (Java, Maven, Docker, ports, .env)
-	@$(CLI) doctor
+doctor: $(STAMP) ## check this machine before class (Java, Maven, Docker, ports, .env, bundle/): ARGS=--checksums reads every bundle file
+	@$(CLI) doctor $(ARGS)
+
+bundle: $(STAMP) ## write bundle/ for a class without internet: wheels, Maven repository, images, manifest (ARGS=--force)
+	@$(CLI) bundle build $(ARGS)
 
 # The console's browser tests drive Debian's chromium (a test tool's own browser download is not used).
 CHROMIUM := /usr/bin/chromium
@@ -99,6 +107,11 @@ $(CHROMIUM):
 
 test: $(STAMP) $(CHROMIUM) ## install everything needed and run the whole suite against real services
 	@$(PY) -m pytest $(ARGS)
+
+# Slow (a clone, a venv and the jars from bundle/, then the lab): its own CI step after `make test`.
+test-offline: $(STAMP) ## a clean clone + bundle/ installs with pip's index and Maven's mirror refused, then make up, produce, consume, down
+	@$(CLI) bundle build
+	@STREAMLAB_OFFLINE_SMOKE=1 $(PY) -m pytest tests/test_offline_install.py $(ARGS)
 
 bench: $(STAMP) ## run the benchmarks (needs `make up`)
 	@for b in bench/[a-z]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -11,12 +11,12 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from .commands import check, cluster, connect, console, data, fanout, gateway, lifecycle, s3, topics
+from .commands import bundle, check, cluster, connect, console, data, fanout, gateway, lifecycle, s3, topics
 from .lab import Lab
 from .scripting.run import run_main
 
 # Every command group, in the order `streamlab --help` lists them (commands first, then groups).
-COMMAND_GROUPS = (lifecycle, data, fanout, check, gateway, console, topics, connect, s3, cluster)
+COMMAND_GROUPS = (lifecycle, data, fanout, check, gateway, console, topics, connect, s3, cluster, bundle)
 
 
 def build_app(lab: Lab, out: Console) -> typer.Typer:

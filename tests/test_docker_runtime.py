@@ -45,7 +45,8 @@ def docker_cli(tmp_path: Path, monkeypatch):
 
 
 @pytest.fixture
-def runtime(tmp_path):
+def runtime(tmp_path, monkeypatch):
+    monkeypatch.setenv("OFFLINE", "0")  # compose's arguments without bundle/ (tests/test_bundle.py has those)
     return DockerRuntime(load_settings(env_file=tmp_path / "none", environ={}), load_topology(offset=0))
 
 

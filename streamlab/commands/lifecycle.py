@@ -39,9 +39,9 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
         out.print(lab.runtime.log_tail(service, lines), end="", markup=False, highlight=False)
 
     @app.command()
-    def doctor():
-        """Check this machine before class: Python, Java, Maven, Docker, ports, .env (secrets masked)."""
-        checks = run_checks(lab.settings, lab.topology)
+    def doctor(checksums: bool = typer.Option(False, "--checksums", help="read every bundle/ file's sha256 (sizes only by default)")):
+        """Check this machine before class: Python, Java, Maven, Docker, ports, .env (secrets masked), bundle/."""
+        checks = run_checks(lab.settings, lab.topology, bundle_checksums=checksums)
         out.print(doctor_table(checks))
         if failed := failed_checks(checks):
             raise LabError(f"{len(failed)} check(s) failed: {', '.join(c.name for c in failed)}")

@@ -85,7 +85,7 @@ def _start(lab: Lab, pipeline: Pipeline) -> None:
 
     OpenSearch(lab.settings).put_template("web_logs")
     if pipeline.container:
-        lab.runtime.compose("--profile", pipeline.name, "up", "-d", "--build", "--wait", pipeline.container)
+        lab.runtime.compose("--profile", pipeline.name, "up", "-d", lab.runtime.build_option(), "--wait", pipeline.container)
         return
     client = lab.connect()
     variables = lab.connect_variables()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from rich.console import Console
 
+from ..bundle.source import BUNDLE_DIR, announced_choice
 from ..config import Settings
 from ..errors import LabError
 from ..topology import REPO_ROOT, Topology
@@ -104,6 +105,7 @@ def container_env(settings: Settings) -> dict[str, str]:
 
 class DockerRuntime:
     name = "docker"
+    bundle = BUNDLE_DIR  # where `docker load` finds saved images (tests point it elsewhere)
 
     def __init__(self, settings: Settings, topology: Topology, console: Console | None = None):
         self.settings = settings
@@ -125,7 +127,18 @@ class DockerRuntime:
     def up(self, only: list[str] | None = None) -> None:
         if only is None or "s3" in only:
             prepare_s3_folder(REPO_ROOT / "data" / "s3")
-        self.compose("up", "-d", "--build", "--wait", *(only or []))
+        self.compose("up", "-d", self.build_option(), "--wait", *(only or []))
+
+    def build_option(self) -> str:
+        """--build, or --no-build once bundle/ has loaded the images (a build would need the network)."""
+        # Imported here: the bundle's image module uses this one (engine_answers, COMPOSE_FILE).
+        from ..bundle.images import load_absent
+        from ..bundle.manifest import read_manifest
+
+        if not announced_choice("images", lambda note: self.console.print(f"[dim]{note}[/dim]"), self.bundle).use:
+            return "--build"
+        load_absent(self.bundle, read_manifest(self.bundle)["images"]["saved"], self.console)
+        return "--no-build"
 
     def down(self) -> None:
         self.compose("--profile", "elk", "--profile", "efk", "--profile", "cluster", "down")

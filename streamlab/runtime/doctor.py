@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,9 @@ from pathlib import Path
 
 import psutil
 
+from ..bundle.source import offline_mode
+from ..bundle.verdict import ABSENT, INCOMPLETE, STALE, bundle_verdict
+from ..bundle.verdict import OK as BUNDLE_OK
 from ..config import Settings, env_file_path, file_env
 from ..errors import LabError
 from ..topology import Topology
@@ -105,8 +109,23 @@ def _max_map_count() -> Check | None:
     return Check("vm.max_map_count", WARN, f"{value}: OpenSearch in Docker may need `sudo sysctl -w vm.max_map_count=262144`")
 
 
-def run_checks(settings: Settings, topology: Topology) -> list[Check]:
-    checks = [_python(), _java(), _maven(settings), _docker(), *_ports(settings, topology), _env_file(settings), *_resources(settings)]
+# A bundle that is absent is fine (installs use the network) unless OFFLINE=1 needs it.
+BUNDLE_RESULTS = {ABSENT: OK, INCOMPLETE: FAIL, STALE: WARN, BUNDLE_OK: OK}
+
+
+def _bundle(checksums: bool) -> Check:
+    verdict = bundle_verdict(checksums=checksums)
+    try:
+        needed = offline_mode(os.environ) is True
+    except LabError as exc:
+        return Check("offline bundle", FAIL, str(exc))
+    result = FAIL if needed and verdict.state == ABSENT else BUNDLE_RESULTS[verdict.state]
+    return Check("offline bundle", result, f"{verdict.state}: {verdict.detail}")
+
+
+def run_checks(settings: Settings, topology: Topology, bundle_checksums: bool = False) -> list[Check]:
+    checks = [_python(), _java(), _maven(settings), _docker(), *_ports(settings, topology), _env_file(settings),
+              *_resources(settings), _bundle(bundle_checksums)]
     return [c for c in [*checks, _max_map_count()] if c is not None]
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from ..bundle.source import announced_choice, maven_args
 from ..errors import LabError
 from ..topology import REPO_ROOT
+from .streamed import run_with_progress
 
 POM = REPO_ROOT / "native" / "pom.xml"
 # Everything Maven reads: the pom, the connector sources it builds. A change re-resolves.
@@ -32,35 +32,32 @@ def inputs_digest() -> str:
 OUTPUTS = ("kafka", "s3proxy", "opensearch", "plugins")  # what native/pom.xml fills under lab.jars
 
 
+def find_maven() -> str:
+    mvn = shutil.which("mvn")
+    if not mvn:
+        raise LabError("Maven (mvn) was not found", "install Maven 3.8+ (apt install maven / brew install maven) or use Docker")
+    return mvn
+
+
 def ensure_jars(target: Path, console: Console | None = None) -> Path:
     """Resolve into `target` once per pom change; show a live count of downloaded artifacts."""
     target = target.resolve()  # Maven would read a relative path from native/, not from here
     stamp = target / f".resolved-{inputs_digest()}"
     if stamp.exists() and all((target / folder).is_dir() for folder in OUTPUTS):
         return target
-    mvn = shutil.which("mvn")
-    if not mvn:
-        raise LabError("Maven (mvn) was not found", "install Maven 3.8+ (apt install maven / brew install maven) or use Docker")
+    mvn = find_maven()
     console = console or Console(stderr=True)
     log_path = target / "maven.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     for fixed_name in ("s3proxy", "opensearch"):  # copied under fixed names: Maven would keep a stale one
         shutil.rmtree(target / fixed_name, ignore_errors=True)
-    cmd = [mvn, "-B", "-f", str(POM), f"-Dlab.jars={target}", "package"]
-    downloaded = 0
-    with open(log_path, "w") as log, Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
-    ) as progress:
-        task = progress.add_task("Resolving JVM artifacts from native/pom.xml", total=None)
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO_ROOT)
-        for line in proc.stdout:
-            log.write(line)
-            if "Downloaded from" in line:
-                downloaded += 1
-                progress.update(task, description=f"Resolving JVM artifacts from native/pom.xml: {downloaded} downloaded")
-        proc.wait()
-    if proc.returncode != 0:
-        raise LabError(f"Maven could not resolve the lab's jars (exit {proc.returncode})", f"see {log_path}")
+    offline = maven_args() if announced_choice("maven", lambda note: console.print(f"[dim]{note}[/dim]")).use else []
+    cmd = [mvn, "-B", *offline, "-f", str(POM), f"-Dlab.jars={target}", "package"]
+    returncode, downloaded = run_with_progress(cmd, "Resolving JVM artifacts from native/pom.xml", log_path,
+                                               "Downloaded from", "downloaded", console, cwd=REPO_ROOT)
+    if returncode != 0:
+        hint = f"see {log_path}" + ("; `make doctor` checks bundle/, which Maven read offline" if offline else "")
+        raise LabError(f"Maven could not resolve the lab's jars (exit {returncode})", hint)
     for old in target.glob(".resolved-*"):
         old.unlink()
     stamp.touch()
