@@ -326,3 +326,19 @@ def test_compose_builds_without_a_bundle_and_loads_from_one(tmp_path, docker_cal
                                         "skipped": None})
     assert runtime.build_option() == "--no-build"
     assert any(call.startswith("load -q -i") for call in docker_calls())
+
+
+def test_bundle_check_is_one_line_unless_ok(tmp_path):
+    from rich.console import Console
+
+    from streamlab.bundle.build import check_bundle
+    from streamlab.errors import LabError
+
+    quiet = Console(file=open(os.devnull, "w"))
+    with pytest.raises(LabError, match="there is no bundle in"):
+        check_bundle(tmp_path, quiet)
+    make_bundle(tmp_path)
+    assert check_bundle(tmp_path, quiet).state == OK
+    (tmp_path / "m2/org/x/x-1.jar").unlink()
+    with pytest.raises(LabError, match=r"bundle/ is incomplete: 1 file\(s\) differ .*x-1.jar: missing"):
+        check_bundle(tmp_path, quiet, checksums=False)

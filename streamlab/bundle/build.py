@@ -24,7 +24,7 @@ from .maven_repo import make_m2
 from .pins import fingerprint, pin_digests
 from .readme import write_readme
 from .source import FOLDERS, holds, mismatch
-from .verdict import OK, Verdict, bundle_verdict, contents, megabytes
+from .verdict import ABSENT, OK, Verdict, bundle_verdict, contents, megabytes
 from .wheels import extras, make_wheels, read_pyproject
 
 
@@ -106,6 +106,8 @@ def check_bundle(root: Path, console: Console, checksums: bool = True) -> Verdic
     total = len(manifest["files"]) if manifest else 0
     with counting(console, "Checking bundle/ against its manifest", total) as advance:
         verdict = bundle_verdict(root, checksums, on_file=advance)
+    if verdict.state == ABSENT:
+        raise LabError(f"there is no bundle in {root} (no {NAME})", "run `make bundle`")
     if verdict.state != OK:
         raise LabError(f"bundle/ is {verdict.state}: {verdict.detail}")
     return verdict
