@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.skipif(os.environ.get("STREAMLAB_OFFLINE_SMOKE") != "1"
 REPO = Path(__file__).resolve().parent.parent
 REFUSED = "http://127.0.0.1:9/"  # the discard port: nothing listens here, a connection is refused at once
 EVENTS = 200
+LOG_DIR = Path(tempfile.gettempdir()) / "streamlab-offline-logs"  # each step's output, kept after the run
 SETTINGS_XML = f"""<settings>
   <!-- Every repository through a mirror that refuses: only `mvn -o` against bundle/m2 can build. -->
   <mirrors><mirror><id>unreachable</id><mirrorOf>*</mirrorOf><url>{REFUSED}</url></mirror></mirrors>
@@ -75,21 +77,32 @@ def offline_env(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def clone(tmp_path_factory) -> Clone:
+def clone() -> Clone:
     bundle = REPO / "bundle"
     verdict = bundle_verdict(bundle)
     if verdict.state != OK:
         pytest.fail(f"bundle/ is {verdict.state}: {verdict.detail}", pytrace=False)
-    root = tmp_path_factory.mktemp("offline")
+    # Not pytest's tmp_path: its folders are 0700, and OpenSearch, run as `nobody` when the lab runs
+    # as root, must be able to enter the lab home's parents.
+    root = Path(tempfile.mkdtemp(prefix="streamlab-offline-"))
+    root.chmod(0o755)
+    try:
+        yield cloned(root, bundle)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def cloned(root: Path, bundle: Path) -> Clone:
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(root / "lab")], check=True, timeout=300)
     made_for, clone_pins = read_manifest(bundle)["pins"], pin_digests(root / "lab")
     stale = [part for part in ("python", "maven") if made_for[part] != clone_pins[part]]
     if stale:
         pytest.fail(f"bundle/ was made for other {'/'.join(stale)} pins than the committed ones (commit the pin "
                     "files, or `make bundle` from a tree equal to HEAD)", pytrace=False)
-    shutil.copytree(bundle, root / "lab" / "bundle", ignore=shutil.ignore_patterns(LOGS))
-    (root / "logs").mkdir()
-    return Clone(root / "lab", offline_env(root), root / "logs")
+    shutil.copytree(bundle, root / "lab" / "bundle", ignore=lambda folder, names: [LOGS] if Path(folder) == bundle else [])
+    shutil.rmtree(LOG_DIR, ignore_errors=True)
+    LOG_DIR.mkdir()
+    return Clone(root / "lab", offline_env(root), LOG_DIR)
 
 
 def test_the_registries_are_unreachable(clone):
