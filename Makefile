@@ -23,11 +23,13 @@ help: ## this list
 # system python because .venv may not exist yet; it prints pip's options (none: the network).
 export OFFLINE
 
+# $(call pip_install,ARGS): pip install into .venv, from the bundle or the network as decided above.
+pip_install = pip_from=$$($(PYTHON) -m streamlab.bundle.source pip) || exit 1; eval "$(PY) -m pip install -q $$pip_from $(1)"
+
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "installing streamlab and its pinned dependencies into $(VENV) ..."
-	@pip_from=$$($(PYTHON) -m streamlab.bundle.source pip) || exit 1; \
-	  eval "$(PY) -m pip install -q --upgrade $$pip_from pip" && eval "$(PY) -m pip install -q $$pip_from -e '.[test]'"
+	@$(call pip_install,--upgrade pip) && $(call pip_install,-e '.[test]')
 	@rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP) ## create .venv with the pinned dependencies

@@ -29,7 +29,7 @@ def inputs_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-OUTPUTS = ("kafka", "s3proxy", "opensearch", "plugins")  # what native/pom.xml fills under lab.jars
+OUTPUTS = ("kafka", "s3proxy", "opensearch", "plugins", "spark")  # what native/pom.xml fills under lab.jars
 
 
 def find_maven() -> str:

@@ -1,0 +1,101 @@
+"""The two Spark jobs behind processors/spark_streaming.py and processors/spark_aggregate.py.
+
+Each builds its session, starts one query, prints one line per micro-batch and stops cleanly on
+Ctrl+C. Paths: Parquet under `<output>/<topic>/`, checkpoints under `<LAB_HOME>/spark/checkpoints/`.
+
+Exactly once into Parquet: the checkpoint records which offsets each micro-batch reads before it
+runs, and the file sink records which files each batch committed (`<output>/<topic>/_spark_metadata/`).
+After a crash the restarted job re-runs the unfinished batch with the same offsets, and Spark readers
+see only committed files. Read the output with Spark (`spark.read.parquet`), which honours that log; a
+bare Parquet reader may also see the files of a batch killed half-way.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Callable
+
+from ..clients.librdkafka import make_fast_producer
+from ..config import load_settings
+from ..scripting.args import stop_on_signals
+from ..topology import REPO_ROOT
+from . import parsing, progress, publish, session, windows
+from .schemas import SCHEMAS, TopicSchema
+
+DEFAULT_OUTPUT = REPO_ROOT / "data" / "spark"
+
+
+def default_checkpoint(kind: str, topic: str) -> Path:
+    return Path(load_settings().LAB_HOME) / "spark" / "checkpoints" / f"{kind}-{topic}"
+
+
+def add_job_args(parser: argparse.ArgumentParser, trigger_s: float) -> None:
+    parser.add_argument("--schema", choices=sorted(SCHEMAS), default=None,
+                        help="the JSON shape of the topic's values (default: the topic's own name)")
+    parser.add_argument("--trigger", type=float, default=trigger_s, metavar="SECONDS", help="micro-batch interval")
+    parser.add_argument("--max-per-batch", type=int, default=None, metavar="N",
+                        help="read at most N records per micro-batch (default: all that arrived)")
+    parser.add_argument("--checkpoint", type=Path, default=None,
+                        help="checkpoint folder (default: <LAB_HOME>/spark/checkpoints/<job>-<topic>)")
+    parser.add_argument("--starting", choices=("earliest", "latest"), default="earliest",
+                        help="where a new checkpoint starts reading (a restart continues from its checkpoint)")
+    parser.add_argument("--driver-memory", default="512m", help="the Spark driver's JVM heap")
+
+
+def check_job_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Reject what Spark would fail on later, with argparse's one line and exit code 2."""
+    args.schema = args.schema or args.topic
+    if args.schema not in SCHEMAS:
+        parser.error(f"no schema for topic {args.topic!r}: add --schema ({', '.join(sorted(SCHEMAS))})")
+    if args.trigger <= 0 or (args.max_per_batch is not None and args.max_per_batch < 1):
+        parser.error("--trigger must be more than 0 seconds and --max-per-batch at least 1")
+
+
+def _rows(spark, args: argparse.Namespace, schema: TopicSchema):
+    stream = parsing.kafka_stream(spark, args.bootstrap_servers, args.topic, args.starting, args.max_per_batch)
+    return parsing.parsed(stream, schema)
+
+
+def run_stream(args: argparse.Namespace, show: Callable[[str], None]) -> int:
+    """Kafka topic -> Parquet partitioned by date; `--once` processes what is there and stops."""
+    schema = SCHEMAS[args.schema]
+    output = Path(args.output) / args.topic
+    checkpoint = args.checkpoint or default_checkpoint("stream", args.topic)
+    spark = session.spark_session(f"streamlab-stream-{args.topic}", Path(load_settings().LAB_JARS), args.driver_memory)
+    rows = _rows(spark, args, schema)
+    writer = (rows.writeStream.format("parquet").queryName("parquet")
+              .option("path", str(output)).option("checkpointLocation", str(checkpoint))
+              .partitionBy("date").outputMode("append"))
+    trigger = {"availableNow": True} if args.once else {"processingTime": f"{args.trigger} seconds"}
+    query = writer.trigger(**trigger).start()
+    show(f"{args.topic} -> {output} (checkpoint {checkpoint}); Ctrl+C to stop")
+    return _follow(spark, query, show)
+
+
+def run_aggregate(args: argparse.Namespace, show: Callable[[str], None]) -> int:
+    """1-minute windows with a watermark, to the console and to the stats topic (update mode)."""
+    schema = SCHEMAS[args.schema]
+    output_topic = args.output_topic or schema.stats_topic
+    checkpoint = args.checkpoint or default_checkpoint("aggregate", args.topic)
+    producer = make_fast_producer(args.bootstrap_servers)
+    spark = session.spark_session(f"streamlab-aggregate-{args.topic}", Path(load_settings().LAB_JARS), args.driver_memory)
+    rows = _rows(spark, args, schema)
+    stats = windows.window_stats(rows, schema, args.window, args.watermark)
+    sender = publish.batch_publisher(producer, output_topic, schema, show)
+    query = publish.start_window_query(stats, sender, checkpoint, args.trigger, "windows")
+    show(f"{args.window} s windows over {args.topic} (watermark {args.watermark} s) -> {output_topic}; Ctrl+C to stop")
+    return _follow(spark, query, show)
+
+
+def _follow(spark, query, show: Callable[[str], None]) -> int:
+    """Follow the query until it ends, Ctrl+C or SIGTERM; then stop it between batches and exit."""
+    stop = stop_on_signals()  # replaces pyspark's own Ctrl+C handler, which raises mid-batch
+    try:
+        progress.follow(query, show, stop)
+    finally:
+        if query.isActive:
+            show("stopping: the checkpoint keeps the position, a restart continues from it")
+            query.stop()
+        spark.stop()
+    return 0
