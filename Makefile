@@ -120,7 +120,7 @@ bench: $(STAMP) ## run the benchmarks (needs `make up`)
 
 clean: ## stop the lab and delete its state (topics, S3 objects, indices); keeps the jar cache
 	@test -x $(CLI) && $(CLI) down || true
-	@rm -rf .lab/run .lab/logs .lab/kafka .lab/s3proxy .lab/opensearch .lab/connect .lab-test data/s3
+	@rm -rf .lab/run .lab/logs .lab/kafka .lab/s3proxy .lab/opensearch .lab/connect .lab/spark .lab-test data/s3 data/spark
 
 distclean: clean ## also delete the virtualenv and the jar cache
 	@rm -rf $(VENV) .lab

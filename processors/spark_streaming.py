@@ -22,12 +22,13 @@ ensure_lab_python()
 
 from streamlab.scripting.args import kafka_parser, require_script_topics  # noqa: E402
 from streamlab.scripting.run import err_console, run_main  # noqa: E402
-from streamlab.spark.jobs import DEFAULT_OUTPUT, add_job_args, check_job_args, run_stream  # noqa: E402
+from streamlab.spark.jobs import add_job_args, default_output, check_job_args, run_stream  # noqa: E402
 
 
 def parse_args(argv=None):
     parser = kafka_parser("spark_streaming.py", "Kafka -> Parquet with Spark Structured Streaming.", "sensor-data")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Parquet root; the topic is a sub-folder")
+    parser.add_argument("--output", type=Path, default=default_output(),
+                        help="Parquet root, SPARK_DATA_DIR in .env; the topic is a sub-folder (default: data/spark)")
     parser.add_argument("--once", action="store_true", help="process what the topic holds now, then stop")
     add_job_args(parser, trigger_s=5.0)
     args = parser.parse_args(argv)

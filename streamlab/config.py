@@ -17,7 +17,7 @@ from .topology import REPO_ROOT, load_topology
 
 SECRET_WORDS = ("SECRET", "PASS", "KEY", "TOKEN")
 RUNTIMES = ("auto", "docker", "native")
-PATH_KEYS = ("LAB_HOME", "LAB_JARS", "S3_DATA_DIR")
+PATH_KEYS = ("LAB_HOME", "LAB_JARS", "S3_DATA_DIR", "SPARK_DATA_DIR")
 
 
 def _defaults() -> dict[str, str]:
@@ -34,6 +34,7 @@ def _defaults() -> dict[str, str]:
         "S3_ENDPOINT": f"http://localhost:{topo.port('s3')}",
         "S3_BUCKET": topo.buckets[0],
         "S3_DATA_DIR": str(REPO_ROOT / "data" / "s3"),
+        "SPARK_DATA_DIR": str(REPO_ROOT / "data" / "spark"),  # the Spark jobs' Parquet (the course's HDFS)
         "AWS_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "streamlab",
         "AWS_SECRET_ACCESS_KEY": "streamlab-secret",
@@ -67,6 +68,7 @@ class Settings:
     S3_ENDPOINT: str
     S3_BUCKET: str
     S3_DATA_DIR: str
+    SPARK_DATA_DIR: str
     AWS_REGION: str
     AWS_ACCESS_KEY_ID: str
     AWS_SECRET_ACCESS_KEY: str

@@ -26,6 +26,7 @@ os.environ.update(
     RUNTIME="native",
     LAB_HOME=str(TEST_HOME),
     S3_DATA_DIR=str(TEST_HOME / "s3"),
+    SPARK_DATA_DIR=str(TEST_HOME / "spark-data"),
 )
 
 from streamlab.clients.kafka_client import make_admin  # noqa: E402

@@ -9,7 +9,7 @@ from typing import Callable
 from ..config import Settings
 from ..errors import LabError
 from ..topology import Topology
-from . import cluster_lab, kafka_labs, sink_labs, streamer_lab
+from . import cluster_lab, kafka_labs, sink_labs, spark_lab, streamer_lab
 from .model import Criterion, LabReport, missed
 from .observe import Observer
 
@@ -61,6 +61,9 @@ LABS = [
               lambda c: cluster_lab.cluster_failover(*c.cluster_nodes(), c.last_drill)),
     CourseLab("gateway", "004", "`make gateway`, `make connect-streams`, POST to two streams: each under its own prefix",
               lambda c: sink_labs.gateway(c.view, list(c.topology.gateway["streams"]), c.topology.gateway["port"])),
+    CourseLab("spark", "003", "`make fms-produce`, `make spark-stream`, `make spark-aggregate`: Parquet by date, windows published",
+              lambda c: spark_lab.spark_lab(c.view, Path(c.settings.SPARK_DATA_DIR), Path(c.settings.LAB_HOME) / "spark" / "checkpoints",
+                                            Path(c.settings.LAB_JARS))),
 ]
 BY_NAME = {lab.name: lab for lab in LABS}
 

@@ -103,7 +103,8 @@ def new_cluster_id() -> str:
 
 def format_storage(ctx: Context, props: Path, cluster_id: str, *options: str) -> None:
     """`kafka-storage format` for the log dirs of `props`; an unformatted dir will not start."""
-    cmd = ctx.java_cmd("256m", "kafka.tools.StorageTool", "format", *options, "-t", cluster_id, "-c", str(props))
+    # `--cluster-id=ID`, not `-t ID`: one id in 64 starts with "-", which the tool would take for an option.
+    cmd = ctx.java_cmd("256m", "kafka.tools.StorageTool", "format", *options, f"--cluster-id={cluster_id}", "-c", str(props))
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
         raise LabError("Kafka storage could not be formatted", (result.stdout + result.stderr).strip().splitlines()[-1])

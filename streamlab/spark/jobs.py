@@ -19,11 +19,11 @@ from typing import Callable
 from ..clients.librdkafka import make_fast_producer
 from ..config import load_settings
 from ..scripting.args import stop_on_signals
-from ..topology import REPO_ROOT
 from . import parsing, progress, publish, session, windows
 from .schemas import SCHEMAS, TopicSchema
 
-DEFAULT_OUTPUT = REPO_ROOT / "data" / "spark"
+def default_output() -> Path:
+    return Path(load_settings().SPARK_DATA_DIR)
 
 
 def default_checkpoint(kind: str, topic: str) -> Path:

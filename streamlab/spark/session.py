@@ -29,14 +29,13 @@ def require_pyspark() -> None:
 
 def connector_jars(jars_root: Path) -> list[Path]:
     """The Kafka connector and what it needs beyond pyspark's own jars; resolved with Maven when absent."""
-    folder = Path(jars_root) / "spark"
-    if not _complete(folder):
+    if not connector_jars_present(jars_root):
         ensure_jars(Path(jars_root))
-    return sorted(folder.glob("*.jar"))
+    return sorted((Path(jars_root) / "spark").glob("*.jar"))
 
 
-def _complete(folder: Path) -> bool:
-    names = [path.name for path in folder.glob("*.jar")]
+def connector_jars_present(jars_root: Path) -> bool:
+    names = [path.name for path in (Path(jars_root) / "spark").glob("*.jar")]
     return all(any(name.startswith(prefix) for name in names) for prefix in JAR_PREFIXES)
 
 
