@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from .errors import EXIT_BAD_INPUT, LabError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LAB_YAML = REPO_ROOT / "lab.yaml"
 
@@ -71,7 +73,8 @@ def port_offset() -> int:
     """LAB_PORT_OFFSET from the environment (0 when unset): the test suite's shift of every port."""
     value = os.environ.get(PORT_OFFSET_VAR) or "0"
     if not value.isdigit():
-        raise ValueError(f"{PORT_OFFSET_VAR}={value!r} is not a whole number")
+        raise LabError(f"{PORT_OFFSET_VAR}={value!r} is not a whole number", "unset it, or set a number of ports like 1000",
+                       exit_code=EXIT_BAD_INPUT)
     return int(value)
 
 

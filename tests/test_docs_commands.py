@@ -277,9 +277,11 @@ def check_script(script: str, args: list[str]) -> None:
     if parse_args is None:
         assert not args, f"{script} takes no options"
         return
+    from streamlab.errors import LabError
+
     try:
         parse_args(args)
-    except SystemExit as exc:
+    except (SystemExit, LabError) as exc:  # a bad option is a LabError (exit 2); --help exits
         raise AssertionError(f"`python {script} {' '.join(args)}`: not what its --help allows") from exc
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import requests
 
 from ..errors import LabError
+from .waits import bounded_wait
 from ..waiting import wait_for
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -73,7 +74,7 @@ class ConnectClient:
 
     def __init__(self, url: str, timeout_s: float = 30):
         self.url = url.rstrip("/")
-        self.timeout_s = timeout_s
+        self.timeout_s = bounded_wait(timeout_s)
 
     def _call(self, method: str, path: str, **kwargs) -> requests.Response:
         try:
@@ -81,7 +82,7 @@ class ConnectClient:
         except requests.ConnectionError:
             raise LabError(f"Kafka Connect is not reachable at {self.url}", "start the lab with `make up`") from None
         except requests.Timeout:
-            raise LabError(f"Kafka Connect at {self.url} did not answer within {self.timeout_s:.0f}s") from None
+            raise LabError(f"Kafka Connect at {self.url} did not answer within {self.timeout_s:g} s") from None
 
     def _json(self, method: str, path: str, ok=(200, 201, 202, 204), **kwargs):
         response = self._call(method, path, **kwargs)

@@ -17,6 +17,7 @@ from kafka.serializer import Serializer
 from kafka import KafkaConsumer, KafkaProducer
 
 from ..errors import LabError
+from .waits import bounded_wait
 
 DEFAULT_WAIT_S = 10.0
 # The scripts and `streamlab consume | produce | topics` take --bootstrap-servers; a caller without it
@@ -50,6 +51,7 @@ class TextKey(Serializer):
 def make_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, unreachable_hint: str = OPTION_HINT,
                   **overrides: Any) -> KafkaProducer:
     """A JSON producer with acks=all and idempotence-friendly settings; fails in one line if the broker is down."""
+    wait_s = bounded_wait(wait_s)
     options = dict(
         bootstrap_servers=bootstrap,
         acks="all",
@@ -79,6 +81,7 @@ def make_consumer(
     **overrides: Any,
 ) -> KafkaConsumer:
     """A raw-bytes consumer (decode with `decode_json`, which tolerates malformed values)."""
+    wait_s = bounded_wait(wait_s)
     options = dict(
         bootstrap_servers=bootstrap,
         group_id=group_id,
@@ -94,6 +97,7 @@ def make_consumer(
 
 
 def make_admin(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, unreachable_hint: str = OPTION_HINT) -> KafkaAdminClient:
+    wait_s = bounded_wait(wait_s)
     try:
         return KafkaAdminClient(
             bootstrap_servers=bootstrap,

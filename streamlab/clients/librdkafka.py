@@ -14,6 +14,7 @@ from typing import Any
 from confluent_kafka import KafkaException, Producer
 
 from .kafka_client import DEFAULT_WAIT_S, OPTION_HINT, broker_unreachable
+from .waits import bounded_wait
 
 # librdkafka logs connection failures to stderr on its own; the lab reports them as one line instead.
 _quiet = logging.getLogger("streamlab.librdkafka")
@@ -34,7 +35,7 @@ def producer_config(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, delivery_tim
         "compression.type": compression,
         "queue.buffering.max.messages": 500_000,
         "message.timeout.ms": int(delivery_timeout_s * 1000),  # a record not acknowledged by then is reported failed
-        "socket.connection.setup.timeout.ms": int(wait_s * 1000),
+        "socket.connection.setup.timeout.ms": int(max(wait_s, 1) * 1000),  # librdkafka's minimum: 1 s
         "logger": _quiet,
     }
     config.update(overrides)
@@ -44,6 +45,7 @@ def producer_config(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, delivery_tim
 def make_fast_producer(bootstrap: str, wait_s: float = DEFAULT_WAIT_S, unreachable_hint: str = OPTION_HINT,
                        **settings: Any) -> Producer:
     """A librdkafka producer, once the broker answered a metadata request within `wait_s`."""
+    wait_s = bounded_wait(wait_s)
     producer = Producer(producer_config(bootstrap, wait_s, **settings))
     try:
         producer.list_topics(timeout=wait_s)

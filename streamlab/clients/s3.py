@@ -10,15 +10,22 @@ from typing import Callable
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, ReadTimeoutError
 
 from ..config import Settings
 from ..errors import LabError
+from .waits import bounded_wait
 
 
 def s3_client(settings: Settings):
-    """A boto3 S3 client; path-style addressing for a local endpoint (s3proxy has no virtual hosts)."""
-    options = dict(region_name=settings.AWS_REGION, config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3}))
+    """A boto3 S3 client; path-style addressing for a local endpoint (s3proxy has no virtual hosts).
+
+    Bounded waits (boto3's own are 60 s a try): a store that accepts connections but never answers
+    ends in one line, not minutes later.
+    """
+    config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3},
+                    connect_timeout=bounded_wait(10), read_timeout=bounded_wait(30))
+    options = dict(region_name=settings.AWS_REGION, config=config)
     if settings.S3_ENDPOINT:
         options["endpoint_url"] = settings.S3_ENDPOINT
     if settings.AWS_ACCESS_KEY_ID:
@@ -34,16 +41,12 @@ def ensure_buckets(settings: Settings, buckets: list[str]) -> list[str]:
     """Create missing buckets in the local store; returns those created. Real AWS buckets must exist."""
     client = s3_client(settings)
     created = []
-    try:
+    with s3_errors(settings, "creating the buckets"):
         existing = {b["Name"] for b in client.list_buckets().get("Buckets", [])}
         for bucket in buckets:
             if bucket not in existing:
                 client.create_bucket(Bucket=bucket)
                 created.append(bucket)
-    except EndpointConnectionError:
-        raise LabError(f"S3 is not reachable at {s3_location(settings)}", "start the lab with `make up`") from None
-    except (ClientError, BotoCoreError) as exc:
-        raise LabError(f"S3 at {s3_location(settings)} refused: {exc}") from None
     return created
 
 
@@ -72,7 +75,7 @@ def list_objects(
     """
     client = s3_client(settings)
     rows: list[tuple[str, int, int | None]] = []
-    with _s3_errors(settings, f"listing s3://{settings.S3_BUCKET}/{prefix}"):
+    with s3_errors(settings, f"listing s3://{settings.S3_BUCKET}/{prefix}"):
         for page in _pages(client, settings.S3_BUCKET, prefix):
             rows += [(item["Key"], item["Size"], None) for item in page]
             if progress:
@@ -103,7 +106,7 @@ def _with_record_counts(client, bucket: str, rows, progress) -> list[tuple[str, 
 def newest_key(settings: Settings, key_or_prefix: str) -> tuple[str | None, int]:
     """(key, objects under the prefix): the key itself when an object has it, else the newest object under it."""
     newest, count = None, 0
-    with _s3_errors(settings, f"listing s3://{settings.S3_BUCKET}/{key_or_prefix}"):
+    with s3_errors(settings, f"listing s3://{settings.S3_BUCKET}/{key_or_prefix}"):
         for item in _items(s3_client(settings), settings.S3_BUCKET, key_or_prefix):
             if item["Key"] == key_or_prefix:
                 return key_or_prefix, 1
@@ -126,26 +129,29 @@ def _items(client, bucket: str, prefix: str):
 
 
 @contextmanager
-def _s3_errors(settings: Settings, doing: str):
-    """S3 down or refusing: one line naming the store and what was being done."""
+def s3_errors(settings: Settings, doing: str):
+    """S3 down, silent or refusing: one line naming the store and what was being done."""
     try:
         yield
-    except EndpointConnectionError:
+    except EndpointConnectionError:  # also a connect timeout
         raise LabError(f"S3 is not reachable at {s3_location(settings)}", "start the lab with `make up`") from None
+    except ReadTimeoutError:
+        raise LabError(f"S3 at {s3_location(settings)} did not answer {doing}", "is it overloaded? `streamlab status`") from None
     except ClientError as exc:
         raise LabError(f"S3 refused {doing}: {exc.response['Error'].get('Message') or exc}") from None
+    except BotoCoreError as exc:
+        raise LabError(f"S3 failed {doing}: {exc}") from None
 
 
 def read_object(settings: Settings, key: str) -> bytes:
     """An object's content (gunzipped when the key ends in .gz)."""
-    try:
-        return object_body(s3_client(settings), settings.S3_BUCKET, key)
-    except EndpointConnectionError:
-        raise LabError(f"S3 is not reachable at {s3_location(settings)}", "start the lab with `make up`") from None
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
-            raise LabError(f"no object {key!r} in bucket {settings.S3_BUCKET!r}", "see `streamlab s3 ls`") from None
-        raise LabError(f"S3 refused reading {key!r}: {exc}") from None
+    with s3_errors(settings, f"reading {key!r}"):
+        try:
+            return object_body(s3_client(settings), settings.S3_BUCKET, key)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                raise LabError(f"no object {key!r} in bucket {settings.S3_BUCKET!r}", "see `streamlab s3 ls`") from None
+            raise
 
 
 def read_records(settings: Settings, prefix: str) -> list[dict]:
@@ -153,7 +159,7 @@ def read_records(settings: Settings, prefix: str) -> list[dict]:
     client = s3_client(settings)
     records = []
     for key, _, _ in list_objects(settings, prefix, count_records=False):
-        for line in object_body(client, settings.S3_BUCKET, key).splitlines():
-            if line.strip():
-                records.append(json.loads(line))
+        with s3_errors(settings, f"reading {key!r}"):
+            body = object_body(client, settings.S3_BUCKET, key)
+        records += [json.loads(line) for line in body.splitlines() if line.strip()]
     return records

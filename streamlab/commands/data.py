@@ -15,12 +15,13 @@ from .options import BOOTSTRAP_SERVERS, CREATE_TOPIC
 
 
 def register(app: typer.Typer, lab: Lab, out) -> None:
-    @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+    # Every option, --help too, goes to the producer's own parser.
+    @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []})
     def produce(ctx: typer.Context):
         """Run producers/web_log_producer.py (all its options pass through, e.g. --count 1000)."""
         from ..scripting.weblog_producer import main as web_log_main
 
-        sys.exit(web_log_main(ctx.args))
+        sys.exit(web_log_main(ctx.args, prog="streamlab produce"))
 
     @app.command()
     def consume(

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from ..clients.kafka_client import SETTINGS_HINT, to_json_bytes
 from ..clients.senders import ConfluentSender, Deliveries
 from ..clients.opensearch import OpenSearch
-from ..clients.s3 import object_body, s3_client, s3_location
+from ..clients.s3 import object_body, s3_client, s3_errors
 from ..errors import LabError
 from ..lab import Lab
 from ..labs.weblogs import WebLogFactory
@@ -87,12 +87,13 @@ class S3Watcher:
 
     def keys(self) -> list[str]:
         paginator = self.client.get_paginator("list_objects_v2")
-        return [
-            item["Key"]
-            for folder in self.folders()
-            for page in paginator.paginate(Bucket=self.settings.S3_BUCKET, Prefix=folder)
-            for item in page.get("Contents", [])
-        ]
+        with s3_errors(self.settings, f"listing {self.prefix}"):  # a LabError: the watcher tries again
+            return [
+                item["Key"]
+                for folder in self.folders()
+                for page in paginator.paginate(Bucket=self.settings.S3_BUCKET, Prefix=folder)
+                for item in page.get("Contents", [])
+            ]
 
     def skip_existing(self) -> None:
         """Objects written before this run cannot hold its events: never read them."""
@@ -158,25 +159,29 @@ def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None) -> tu
         S3Watcher(lab, pipeline.s3_prefix.format(topic=topic), pipeline.hour_folder, run_id),
         SearchWatcher(lab, pipeline.index_pattern.format(topic=topic), run_id),
     ]
-    try:
-        watchers[0].skip_existing()
-    except Exception as exc:  # botocore raises many kinds; all mean the same to a student
-        raise LabError(f"S3 is not readable at {s3_location(lab.settings)}: {type(exc).__name__}") from None
+    watchers[0].skip_existing()
     stop = threading.Event()
     threads = [threading.Thread(target=_watch, args=(w, count, stop), daemon=True) for w in watchers]
     for thread in threads:
         thread.start()
-    sent_at = _produce(lab, topic, run_id, count, rate)  # the watchers look while events are sent
+    try:
+        sent_at = _produce(lab, topic, run_id, count, rate)  # the watchers look while events are sent
+        _wait(lab, pipeline, run_id, count, watchers, threads, timeout_s)
+    finally:  # Kafka down, Ctrl+C: the watchers stop too
+        stop.set()
+        for thread in threads:
+            thread.join()
+    watchers[1].poll(final=True)
+    return pipeline, [w.progress.report(sent_at) for w in watchers]
+
+
+def _wait(lab: Lab, pipeline: Pipeline, run_id: str, count: int, watchers, threads, timeout_s: float) -> None:
+    """Until every watcher found every event, or the timeout; the status line shows each sink's count."""
     deadline = time.monotonic() + timeout_s
     with lab.console.status(f"waiting for {count} events in {len(watchers)} sinks of the {pipeline.name} pipeline") as status:
         while time.monotonic() < deadline and any(t.is_alive() for t in threads):
             status.update(f"run {run_id}: " + ", ".join(f"{w.progress.name} {w.progress.found(count)}/{count}" for w in watchers))
             time.sleep(0.25)
-    stop.set()
-    for thread in threads:
-        thread.join()
-    watchers[1].poll(final=True)
-    return pipeline, [w.progress.report(sent_at) for w in watchers]
 
 
 def _watch(watcher, count: int, stop: threading.Event) -> None:

@@ -23,6 +23,13 @@ def bad_input(message: str, hint: str = "") -> LabError:
     return LabError(message, hint, exit_code=EXIT_BAD_INPUT)
 
 
+class ScriptParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit code 2, as every lab error is (run_main prints it)."""
+
+    def error(self, message: str):
+        raise LabError(message, f"see `{self.prog} --help`", exit_code=EXIT_BAD_INPUT)
+
+
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Shows defaults, except empty ones and where the help already explains the default."""
 
@@ -34,8 +41,7 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 def kafka_parser(prog: str, description: str, topic: str) -> argparse.ArgumentParser:
     """A parser with --bootstrap-servers (default: the lab settings), --topic and --create."""
-    parser = argparse.ArgumentParser(prog=prog, description=description,
-                                     formatter_class=HelpFormatter)
+    parser = ScriptParser(prog=prog, description=description, formatter_class=HelpFormatter)
     parser.add_argument("--bootstrap-servers", default=load_settings().KAFKA_BOOTSTRAP, help="Kafka address")
     parser.add_argument("--topic", default=topic, help="topic")
     add_create_arg(parser)

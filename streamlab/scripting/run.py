@@ -1,26 +1,115 @@
-"""Errors become exit codes here, for the CLI and every thin script alike."""
+"""Errors become exit codes here, for the CLI and every thin script alike: one line, never a traceback.
+
+| what ends the run | output | exit code |
+| --- | --- | --- |
+| a LabError | `error: message (hint)` | its exit_code (1, or 2 for a user error) |
+| a bad command line (argparse's or the CLI's) | `error: what is wrong (see `... --help`)` | 2 |
+| Ctrl+C | nothing | 130 |
+| a client's error the code did not word (Kafka, HTTP, S3, a file) | `error: Kafka failed: ...` in the library's words | 1 |
+| any other exception (a bug) | `error: unexpected ...` naming it; STREAMLAB_TRACEBACK=1 shows the traceback | 1 |
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from typing import Callable
 
 from rich.console import Console
+from rich.markup import escape
 
-from ..errors import LabError
+from ..errors import EXIT_BAD_INPUT, LabError
 
 EXIT_INTERRUPTED = 130  # the shell's code for a Ctrl+C
+EXIT_UNEXPECTED = 1
+TRACEBACK_VAR = "STREAMLAB_TRACEBACK"  # set it to see where an unexpected error came from
 
 err_console = Console(stderr=True, soft_wrap=True)
 
 
 def run_main(main: Callable[[], int | None], console: Console = err_console) -> None:
-    """Run a script's main: LabError -> one red line and its exit code; Ctrl+C -> exit 130 quietly."""
+    """Run a script's main, or the CLI's typer app, and exit with its code (the table above)."""
+    threading.excepthook = lambda failure: _thread_failed(console, failure)
     try:
-        code = main()
+        code = _as_called(main)()
     except LabError as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
-        sys.exit(exc.exit_code)
+        _fail(console, str(exc), exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:
+        if _help_shown(exc):
+            sys.exit(EXIT_BAD_INPUT)
+        if os.environ.get(TRACEBACK_VAR):
+            raise
+        _fail(console, *_one_line(exc))
     sys.exit(code or 0)
+
+
+def _thread_failed(console: Console, failure) -> None:
+    """A helper thread's exception: the same one line (the main thread goes on and decides the exit code)."""
+    if failure.exc_type is SystemExit or failure.exc_value is None:
+        return
+    if os.environ.get(TRACEBACK_VAR):
+        sys.__excepthook__(failure.exc_type, failure.exc_value, failure.exc_traceback)
+    else:
+        _say(console, _one_line(failure.exc_value)[0])
+
+
+def _as_called(main: Callable):
+    """A typer app runs without click's own error printing, so its usage errors come here too."""
+    typer = sys.modules.get("typer")
+    if typer is not None and isinstance(main, typer.Typer):
+        return lambda: main(standalone_mode=False)
+    return main
+
+
+def _say(console: Console, line: str) -> None:
+    one_line = " ".join(part.strip() for part in line.splitlines())  # a library's message may hold newlines
+    console.print(f"[red]error:[/red] {escape(one_line)}", highlight=False)
+
+
+def _fail(console: Console, line: str, code: int) -> None:
+    _say(console, line)
+    sys.exit(code)
+
+
+def _help_shown(exc: Exception) -> bool:
+    """`streamlab topics` with no subcommand: typer printed the group's help already (exit 2, as click does)."""
+    return type(exc).__name__ == "NoArgsIsHelpError"
+
+
+def _one_line(exc: Exception) -> tuple[str, int]:
+    """A CLI usage error as click words it, a client's failure, else the exception named as the bug it is."""
+    click = sys.modules.get("typer._click.exceptions")  # typer's own copy of click, loaded with the app
+    if click is not None and isinstance(exc, click.ClickException):
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        return exc.format_message() + hint, exc.exit_code
+    if type(exc).__name__ == "Abort":
+        return "aborted", EXIT_UNEXPECTED
+    if (failed := _client_failure(exc)) is not None:
+        return failed, EXIT_UNEXPECTED
+    return (f"unexpected {type(exc).__name__}: {exc} (a bug in the lab: {TRACEBACK_VAR}=1 shows where; "
+            "please report it)", EXIT_UNEXPECTED)
+
+
+# (module, exception class, what failed): looked up among the loaded modules, so a script pays no import.
+CLIENT_ERRORS = (
+    ("kafka.errors", "KafkaError", "Kafka"),
+    ("confluent_kafka", "KafkaException", "Kafka"),
+    ("requests", "RequestException", "an HTTP request"),
+    ("botocore.exceptions", "BotoCoreError", "S3"),
+    ("botocore.exceptions", "ClientError", "S3"),
+)
+
+
+def _client_failure(exc: Exception) -> str | None:
+    """A service that went away or did not answer mid-run, or a file that cannot be written: what failed."""
+    for module_name, class_name, what in CLIENT_ERRORS:
+        error_class = getattr(sys.modules.get(module_name), class_name, None)
+        if error_class is not None and isinstance(exc, error_class):
+            return f"{what} failed: {exc or type(exc).__name__} (is the lab up? `streamlab status`)"
+    if isinstance(exc, OSError):
+        return str(exc)
+    return None

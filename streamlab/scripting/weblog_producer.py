@@ -12,14 +12,14 @@ from ..clients.kafka_client import to_json_bytes
 from ..clients.senders import CLIENTS, CONFLUENT, make_sender
 from ..config import load_settings
 from ..labs.weblogs import WebLogFactory
-from .args import add_create_arg, require_script_topics
+from .args import ScriptParser, add_create_arg, require_script_topics
 from .produce import DeliveryStats, produce, summary
 from .run import err_console
 
 
-def parse_args(argv=None) -> argparse.Namespace:
+def parse_args(argv=None, prog: str = "web_log_producer.py") -> argparse.Namespace:
     settings = load_settings()
-    parser = argparse.ArgumentParser(prog="web_log_producer.py", description="Send Faker web-log events to Kafka.")
+    parser = ScriptParser(prog=prog, description="Send Faker web-log events to Kafka.")
     parser.add_argument("--topic", default=settings.WEB_LOGS_TOPIC, help="topic to write (default: %(default)s)")
     parser.add_argument("--bootstrap-servers", default=settings.KAFKA_BOOTSTRAP, help="Kafka address (default: %(default)s)")
     add_create_arg(parser)
@@ -43,8 +43,8 @@ def records(factory: WebLogFactory):
     return ((event["ip"], to_json_bytes(event)) for event in iter(factory.event, None))
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
+def main(argv=None, prog: str = "web_log_producer.py") -> int:
+    args = parse_args(argv, prog)
     require_script_topics(args, args.topic)
     stats = DeliveryStats()
     sender = make_sender(args.client, args.bootstrap_servers, stats.deliveries)
