@@ -120,6 +120,11 @@ bench: $(STAMP) ## run the benchmarks (needs `make up`)
 
 clean: ## stop the lab and delete its state (topics, S3 objects, indices); keeps the jar cache
 	@test -x $(CLI) && $(CLI) down || true
+	@# Run as root from a folder nobody may enter, OpenSearch's folder is a link to a folder of its own
+	@# (streamlab/runtime/opensearch_home.py): that folder goes too, and nothing else a link names.
+	@for link in .lab/opensearch .lab-test/opensearch; do \
+	  target=$$(readlink "$$link") && case "$$target" in /var/tmp/streamlab-opensearch-*) rm -rf "$$target";; esac; \
+	done; true
 	@rm -rf .lab/run .lab/logs .lab/kafka .lab/s3proxy .lab/opensearch .lab/connect .lab/spark .lab-test data/s3 data/spark
 
 distclean: clean ## also delete the virtualenv and the jar cache

@@ -25,6 +25,8 @@ from ..clients.kafka_client import make_admin
 from ..config import Settings
 from ..errors import LabError
 from ..topology import REPO_ROOT, Topology
+from .java import java_home
+from .opensearch_home import as_nobody, nobody_can_enter, nobody_ids, opensearch_folder, place_opensearch
 
 LOG4J = REPO_ROOT / "native" / "log4j2.properties"
 # A lab's JVMs start often and run light: C1 only (TieredStopAtLevel=1) compiles far less at start,
@@ -212,39 +214,47 @@ CONNECT = NativeService(
 
 # --- OpenSearch --------------------------------------------------------------------------------
 
-def _opensearch_dist(ctx: Context) -> Path:
-    return ctx.state("opensearch", "dist")
+def _opensearch_state(ctx: Context, sub: str) -> Path:
+    """dist, data or logs in OpenSearch's folder (streamlab/runtime/opensearch_home.py says where that is)."""
+    return opensearch_folder(ctx.home) / sub
 
 
 def _run_as_nobody_if_root() -> list[str]:
     """OpenSearch refuses to run as root; as root (CI, containers) it runs as `nobody` instead."""
-    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
+    return as_nobody() if os.geteuid() == 0 else []
 
 
 def _opensearch_prepare(ctx: Context) -> None:
     """Unpack the distribution (again when the pinned zip changed); data and logs live beside it."""
-    dist, archive_path = _opensearch_dist(ctx), ctx.jars / "opensearch" / "opensearch.zip"
+    folder = place_opensearch(ctx.home)
+    dist, archive_path = folder / "dist", ctx.jars / "opensearch" / "opensearch.zip"
     stamp = f"{archive_path.stat().st_size}-{archive_path.stat().st_mtime_ns}"
     if (dist / ".unpacked-from").exists() and (dist / ".unpacked-from").read_text() != stamp:
         shutil.rmtree(dist)
     if not (dist / "bin" / "opensearch").exists():
         with zipfile.ZipFile(archive_path) as archive:
-            archive.extractall(dist.parent / "unpack")
-        (top,) = (dist.parent / "unpack").iterdir()
+            archive.extractall(folder / "unpack")
+        (top,) = (folder / "unpack").iterdir()
         top.rename(dist)
-        (dist.parent / "unpack").rmdir()
+        (folder / "unpack").rmdir()
         for script in (dist / "bin").iterdir():
             script.chmod(0o755)
         (dist / ".unpacked-from").write_text(stamp)
     _lab_jvm_options(dist / "config" / "jvm.options")
     for sub in ("data", "logs"):
-        ctx.state("opensearch", sub).mkdir(parents=True, exist_ok=True)
+        (folder / sub).mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
-        subprocess.run(["chown", "-R", "nobody:nogroup", str(ctx.state("opensearch"))], check=True)
-        if subprocess.run([*_run_as_nobody_if_root(), "test", "-x", str(dist / "bin" / "opensearch")]).returncode != 0:
+        _hand_to_nobody(ctx, folder, dist)
+
+
+def _hand_to_nobody(ctx: Context, folder: Path, dist: Path) -> None:
+    """As root: OpenSearch's folder becomes nobody's, and nobody must be able to run it and its Java."""
+    subprocess.run(["chown", "-R", "{}:{}".format(*nobody_ids()), str(folder)], check=True)
+    for needed in (dist / "bin" / "opensearch", Path(java_home(ctx.java)) / "bin" / "java"):
+        if not nobody_can_enter(needed):
             raise LabError(
-                f"OpenSearch refuses to run as root, and user 'nobody' cannot reach {dist}",
-                "put LAB_HOME under folders others may enter (chmod o+x on its parents), or run the lab as a normal user",
+                f"OpenSearch refuses to run as root, and user 'nobody' cannot reach {needed}",
+                "install Java where every user may run it (e.g. /usr/lib/jvm), or run the lab as a normal user",
             )
 
 
@@ -261,22 +271,20 @@ def _opensearch_command(ctx: Context) -> list[str]:
     port = ctx.topology.port("opensearch")
     return [
         *_run_as_nobody_if_root(),
-        str(_opensearch_dist(ctx) / "bin" / "opensearch"),
+        str(_opensearch_state(ctx, "dist") / "bin" / "opensearch"),
         "-Ecluster.name=streamlab",
         "-Ediscovery.type=single-node",
         f"-Enetwork.host={ctx.settings.LAB_BIND}",
         f"-Ehttp.port={port}",
         f"-Etransport.port={ctx.topology.services['opensearch'].extra['transport_port']}",
-        f"-Epath.data={ctx.state('opensearch', 'data')}",
-        f"-Epath.logs={ctx.state('opensearch', 'logs')}",
+        f"-Epath.data={_opensearch_state(ctx, 'data')}",
+        f"-Epath.logs={_opensearch_state(ctx, 'logs')}",
         # A laptop disk that is 90 % full must not turn the lab's indices read-only.
         "-Ecluster.routing.allocation.disk.threshold_enabled=false",
     ]
 
 
 def _opensearch_env(ctx: Context) -> dict[str, str]:
-    from .java import java_home
-
     return {
         "OPENSEARCH_JAVA_HOME": java_home(ctx.java),
         "OPENSEARCH_JAVA_OPTS": " ".join([f"-Xms{ctx.settings.JVM_HEAP}", f"-Xmx{ctx.settings.JVM_HEAP}", *LAB_JVM_FLAGS]),
