@@ -365,3 +365,28 @@ def test_log_window_aggregator_publishes_per_type_windows(kafka_bootstrap):
     assert [(w["window_start"][11:16], w["log_type"], w["event_count"], w["unique_ips"], w["avg_response_size"])
             for w in windows] == [("10:00", "apache_access", 3, 3, 200.0), ("10:00", "application", 1, 0, None),
                                   ("10:02", "apache_access", 1, 1, 7.0)]
+
+
+def test_log_window_aggregator_restarted_mid_window_replaces_its_row(kafka_bootstrap):
+    """Issue 11, item 3, on the real broker: the group's commit (lowest open offset, watermark in its
+    metadata) lets the second run publish the open window in full, under the same key."""
+    logs, stats = new_topic(kafka_bootstrap, "app-logs", partitions=2), new_topic(kafka_bootstrap, "log-stats")
+    group = f"log-windows-{uuid.uuid4().hex[:8]}"
+
+    def events(seconds) -> list[dict]:
+        return [{"timestamp": f"2024-01-15T10:{s // 60:02d}:{s % 60:02d}+00:00", "log_type": "apache_access",
+                 "ip_address": f"10.0.0.{s % 5}", "response_size": 10} for s in seconds]
+
+    def aggregate() -> None:
+        result = script("processors/log_window_aggregator.py", "--bootstrap-servers", kafka_bootstrap, "--topic", logs,
+                        "--output-topic", stats, "--group", group, "--from-beginning", "--exit-when-idle", "3")
+        assert result.returncode == 0, result.stderr
+
+    send_json(kafka_bootstrap, logs, events(range(0, 20)), key=lambda event: event["timestamp"])
+    aggregate()  # stops mid-window: a row "so far"
+    send_json(kafka_bootstrap, logs, events([*range(20, 60), 90]), key=lambda event: event["timestamp"])
+    aggregate()  # the same group resumes; 10:01:30 closes 10:00
+    rows = [(record.key.decode(), json.loads(record.value)) for record in read_all(kafka_bootstrap, stats)]
+    window = "apache_access|2024-01-15T10:00:00+00:00"
+    assert [(row["event_count"], row["final"]) for key, row in rows if key == window] == [(20, False), (60, True)]
+    assert dict(rows)[window]["unique_ips"] == 5
