@@ -25,6 +25,7 @@ def _defaults() -> dict[str, str]:
     return {
         "RUNTIME": "auto",
         "LAB_BIND": "127.0.0.1",
+        "LAB_ADVERTISED_HOST": "",
         "LAB_HOME": str(REPO_ROOT / ".lab"),
         "LAB_JARS": str(REPO_ROOT / ".lab" / "jars"),
         "KAFKA_BOOTSTRAP": f"localhost:{topo.port('kafka')}",
@@ -48,6 +49,25 @@ def _defaults() -> dict[str, str]:
     }
 
 
+# LAB_BIND values that listen on every interface: the lab is shared with the room.
+WILDCARD_BINDS = ("0.0.0.0", "::", "")
+LOOPBACK_BINDS = ("127.0.0.1", "localhost", "::1")
+
+
+def shares_the_lab(bind: str) -> bool:
+    return bind in WILDCARD_BINDS
+
+
+def advertised_host(bind: str, configured: str) -> str:
+    """Where clients are sent: LAB_ADVERTISED_HOST when set; else the bind address when it names one
+    interface other than loopback (a client reaches the lab only where it listens); else localhost."""
+    if configured:
+        return configured
+    if shares_the_lab(bind) or bind in LOOPBACK_BINDS:
+        return "localhost"
+    return bind
+
+
 def mask(name: str, value: str) -> str:
     """Show a secret as its first two characters and stars; other values unchanged."""
     if not value or not any(word in name.upper() for word in SECRET_WORDS):
@@ -59,6 +79,7 @@ def mask(name: str, value: str) -> str:
 class Settings:
     RUNTIME: str
     LAB_BIND: str
+    LAB_ADVERTISED_HOST: str
     LAB_HOME: str
     LAB_JARS: str
     KAFKA_BOOTSTRAP: str
@@ -83,6 +104,11 @@ class Settings:
     @property
     def home(self) -> Path:
         return Path(self.LAB_HOME)
+
+    @property
+    def advertised_host(self) -> str:
+        """The host name or address clients are told to use (Kafka's advertised listener, printed URLs)."""
+        return advertised_host(self.LAB_BIND, self.LAB_ADVERTISED_HOST)
 
     @property
     def local_s3(self) -> bool:

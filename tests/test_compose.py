@@ -76,7 +76,7 @@ def test_loads_without_env_file(project, lab):
 
 AWS_ENV = """\
 LAB_BIND=0.0.0.0
-KAFKA_ADVERTISED_HOST=lab-host.example
+LAB_ADVERTISED_HOST=lab-host.example
 AWS_REGION=ap-northeast-2
 AWS_ACCESS_KEY_ID=AKIAEXAMPLEKEY
 AWS_SECRET_ACCESS_KEY=example/secret+key
@@ -407,7 +407,7 @@ def test_kafka_healthcheck_and_heap(project):
     internal_port = listeners["INTERNAL"].rsplit(":", 1)[1]
     # The probe's tool reconnects to the advertised address of the listener it bootstraps from:
     # INTERNAL advertises kafka:29092 (resolvable in the container); PLAINTEXT advertises
-    # KAFKA_ADVERTISED_HOST, which a shared lab sets to a name only the room resolves.
+    # LAB_ADVERTISED_HOST, which a shared lab sets to a name only the room resolves.
     test = " ".join(kafka["healthcheck"]["test"])
     assert f"kafka-broker-api-versions.sh --bootstrap-server localhost:{internal_port}" in test
     assert "localhost:9092" not in test
@@ -416,9 +416,9 @@ def test_kafka_healthcheck_and_heap(project):
 
 
 def test_kafka_healthcheck_passes_when_the_lab_is_shared(composecheck, tmp_path):
-    """With KAFKA_ADVERTISED_HOST set, the probe still goes through the in-network listener."""
+    """With LAB_ADVERTISED_HOST set, the probe still goes through the in-network listener."""
     env_file = tmp_path / "shared.env"
-    env_file.write_text("LAB_BIND=0.0.0.0\nKAFKA_ADVERTISED_HOST=lab-host.example\n")
+    env_file.write_text("LAB_BIND=0.0.0.0\nLAB_ADVERTISED_HOST=lab-host.example\n")
     kafka = ct.load_project(composecheck, env_file=env_file)["services"]["kafka"]
     assert "PLAINTEXT://lab-host.example:9092" in kafka["environment"]["KAFKA_ADVERTISED_LISTENERS"]
     assert "INTERNAL://kafka:29092" in kafka["environment"]["KAFKA_ADVERTISED_LISTENERS"]

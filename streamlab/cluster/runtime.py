@@ -78,11 +78,11 @@ class ClusterSpec:
         raise LabError(f"no cluster node {name!r}", f"choose from {', '.join(n.name for n in self.nodes)}", exit_code=2)
 
 
-def render_properties(spec: ClusterSpec, node: Node, bind: str, log_dirs: str) -> str:
+def render_properties(spec: ClusterSpec, node: Node, bind: str, log_dirs: str, advertised: str = "localhost") -> str:
     """kafka/cluster.properties filled in for one node."""
     return Template(TEMPLATE.read_text()).substitute(
-        node_id=node.id, voters=spec.voters, bind=bind, port=node.port, controller_port=node.controller_port,
-        log_dirs=log_dirs, replication=spec.replication, min_isr=spec.min_isr,
+        node_id=node.id, voters=spec.voters, bind=bind, advertised_host=advertised, port=node.port,
+        controller_port=node.controller_port, log_dirs=log_dirs, replication=spec.replication, min_isr=spec.min_isr,
     )
 
 
@@ -106,7 +106,7 @@ def _prepare(spec: ClusterSpec, node: Node, ctx: Context) -> None:
     home = _node_dir(ctx, node)
     props = home / "server.properties"
     props.parent.mkdir(parents=True, exist_ok=True)
-    props.write_text(render_properties(spec, node, ctx.settings.LAB_BIND, str(home / "data")))
+    props.write_text(render_properties(spec, node, ctx.settings.LAB_BIND, str(home / "data"), ctx.settings.advertised_host))
     if not (home / "data" / "meta.properties").exists():
         format_storage(ctx, props, _shared_cluster_id(ctx))
 

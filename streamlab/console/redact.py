@@ -15,7 +15,7 @@ from ..config import SECRET_WORDS
 HIDDEN = "••••••"
 # What the overview may show about where the lab's services are; everything else stays on the server.
 PUBLIC_SETTINGS = (
-    "RUNTIME", "LAB_BIND", "KAFKA_BOOTSTRAP", "CONNECT_URL", "CONNECT_FLUSH_INTERVAL_MS",
+    "RUNTIME", "LAB_BIND", "LAB_ADVERTISED_HOST", "KAFKA_BOOTSTRAP", "CONNECT_URL", "CONNECT_FLUSH_INTERVAL_MS",
     "S3_ENDPOINT", "S3_BUCKET", "AWS_REGION", "OPENSEARCH_URL", "WEB_LOGS_TOPIC", "JVM_HEAP",
 )
 # Connector config keys whose values are credentials (Aiven/Confluent names and the lab's sinks).

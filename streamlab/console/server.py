@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from dataclasses import replace
@@ -13,7 +12,7 @@ from rich.console import Console
 
 from ..config import file_env
 from ..errors import LabError
-from ..runtime.ports import holder_of, port_open
+from ..runtime.ports import holder_of, local_address, port_open, where_to_open
 from .access import MODE_TEXT, access_mode
 from .app import create_app
 from .config import console_config, console_token
@@ -38,16 +37,8 @@ class ConsoleServer(uvicorn.Server):
 
 
 def check_port(host: str, port: int) -> None:
-    probe = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
-    if port_open(port, probe):
+    if port_open(port, local_address(host)):
         raise LabError(f"port {port} for the console is already taken by {holder_of(port)}", "stop it, or pass --port")
-
-
-def addresses(bind: str, port: int) -> str:
-    """Where to open the page: on a shared bind, this machine's name for the room too."""
-    if bind in ("0.0.0.0", "::"):
-        return f"http://127.0.0.1:{port} (the room: http://{socket.gethostname()}:{port})"
-    return f"http://{bind}:{port}"
 
 
 def serve(lab, port: int | None, out: Console) -> None:
@@ -57,7 +48,7 @@ def serve(lab, port: int | None, out: Console) -> None:
     check_port(config.bind, config.port)
     app = create_app(build_sources(lab, [token] if token else [], config.port), config, token)
     mode = access_mode(config.bind, token)
-    out.print(f"console on {addresses(config.bind, config.port)} ({lab.runtime.name} runtime; {MODE_TEXT[mode]}); Ctrl+C stops it",
+    out.print(f"console on {where_to_open(config.bind, lab.settings.LAB_ADVERTISED_HOST, config.port)} ({lab.runtime.name} runtime; {MODE_TEXT[mode]}); Ctrl+C stops it",
               highlight=False)
     ConsoleServer(uvicorn.Config(app, host=config.bind, port=config.port, log_level="warning", server_header=False,
                                  timeout_graceful_shutdown=GRACE_S)).run()

@@ -16,7 +16,7 @@ from rich.console import Console
 from ..config import Settings
 from ..errors import LabError
 from ..runtime.base import ServiceStatus
-from ..runtime.ports import holder_of, port_open
+from ..runtime.ports import holder_of, local_address, port_open
 from ..runtime.process import PidFile, rss_mb, spawn, stop
 from ..topology import REPO_ROOT, Topology
 from ..waiting import wait_for
@@ -35,8 +35,7 @@ def log_path(settings: Settings):
 
 
 def health_url(settings: Settings, port: int) -> str:
-    host = "127.0.0.1" if settings.LAB_BIND in ("0.0.0.0", "::", "localhost") else settings.LAB_BIND
-    return f"http://{host}:{port}/api/health"
+    return f"http://{local_address(settings.LAB_BIND)}:{port}/api/health"
 
 
 def healthy(settings: Settings, port: int) -> bool:

@@ -7,7 +7,7 @@ from rich.console import Console
 
 from ..config import Settings
 from ..errors import LabError
-from ..runtime.ports import holder_of, port_open
+from ..runtime.ports import holder_of, local_address, port_open, where_to_open
 from ..topology import Topology
 from .app import create_app
 from .config import GatewayConfig, gateway_config
@@ -24,8 +24,7 @@ def build(settings: Settings, config: GatewayConfig, wait_s: float = 5.0):
 
 
 def _check_port(host: str, port: int) -> None:
-    probe = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    if port_open(port, probe):
+    if port_open(port, local_address(host)):
         raise LabError(f"port {port} for the gateway is already taken by {holder_of(port)}", "stop it, or pass --port")
 
 
@@ -40,7 +39,7 @@ def serve(settings: Settings, topology: Topology, port: int | None, console: Con
     except GatewayError as exc:
         raise LabError(exc.detail) from None
     key = "required (x-api-key header)" if config.api_key else "off (set GATEWAY_API_KEY to require one)"
-    console.print(f"gateway on http://{host}:{port} -> Kafka {settings.KAFKA_BOOTSTRAP}; "
+    console.print(f"gateway on {where_to_open(host, settings.LAB_ADVERTISED_HOST, port)} -> Kafka {settings.KAFKA_BOOTSTRAP}; "
                   f"POST /v2/{{stream}} (streams: {', '.join(config.streams) or 'any topic'}); "
                   f"spec at /docs and /openapi.json; API key {key}", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, server_header=False)

@@ -103,6 +103,12 @@ def container_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def advertised_env(settings: Settings) -> dict[str, str]:
+    """LAB_ADVERTISED_HOST as the native runtime decides it (config.advertised_host), so that Kafka
+    advertises the same address in both runtimes, also when LAB_BIND names one interface."""
+    return {"LAB_ADVERTISED_HOST": settings.advertised_host}
+
+
 class DockerRuntime:
     name = "docker"
     bundle = BUNDLE_DIR  # where `docker load` finds saved images (tests point it elsewhere)
@@ -117,7 +123,7 @@ class DockerRuntime:
             raise LabError("the docker CLI was not found", "install Docker, or set RUNTIME=native in .env")
         cmd = ["docker", "compose", "-f", str(COMPOSE_FILE), *args]
         # An explicit *_DOCKER (or UID/GID) in the environment wins.
-        env = {**host_user_env(), **container_env(self.settings), **os.environ}
+        env = {**host_user_env(), **container_env(self.settings), **advertised_env(self.settings), **os.environ}
         result = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=capture, text=True)
         if result.returncode != 0:
             detail = (result.stderr or "").strip().splitlines()[-1:] if capture else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import psutil
 from ..bundle.source import offline_mode
 from ..bundle.verdict import ABSENT, INCOMPLETE, STALE, bundle_verdict
 from ..bundle.verdict import OK as BUNDLE_OK
-from ..config import Settings, env_file_path, file_env
+from ..config import Settings, env_file_path, file_env, shares_the_lab
 from ..errors import LabError
 from ..topology import Topology
 from .docker import engine_answers
@@ -109,6 +110,22 @@ def _max_map_count() -> Check | None:
     return Check("vm.max_map_count", WARN, f"{value}: OpenSearch in Docker may need `sudo sysctl -w vm.max_map_count=262144`")
 
 
+def _advertised_address(settings: Settings, topology: Topology) -> Check:
+    """The address clients are sent to (Kafka's advertised listener): said always, warned when a shared
+    lab would send the room to localhost or to a name this machine cannot resolve."""
+    host, kafka = settings.advertised_host, topology.port("kafka")
+    where = f"clients use {host}:{kafka} (Kafka advertises it)"
+    if shares_the_lab(settings.LAB_BIND) and not settings.LAB_ADVERTISED_HOST:
+        return Check("advertised address", WARN, f"LAB_BIND={settings.LAB_BIND or '(empty)'} shares the lab, but {where}: "
+                     "another machine would reach its own localhost; set LAB_ADVERTISED_HOST in .env to this machine's "
+                     "name or address in the room")
+    try:
+        socket.getaddrinfo(host, kafka)
+    except OSError:
+        return Check("advertised address", WARN, f"{where}, but {host!r} does not resolve on this machine")
+    return Check("advertised address", OK, where)
+
+
 # A bundle that is absent is fine (installs use the network) unless OFFLINE=1 needs it.
 BUNDLE_RESULTS = {ABSENT: OK, INCOMPLETE: FAIL, STALE: WARN, BUNDLE_OK: OK}
 
@@ -125,7 +142,7 @@ def _bundle(checksums: bool) -> Check:
 
 def run_checks(settings: Settings, topology: Topology, bundle_checksums: bool = False) -> list[Check]:
     checks = [_python(), _java(), _maven(settings), _docker(), *_ports(settings, topology), _env_file(settings),
-              *_resources(settings), _bundle(bundle_checksums)]
+              *_resources(settings), _bundle(bundle_checksums), _advertised_address(settings, topology)]
     return [c for c in [*checks, _max_map_count()] if c is not None]
 
 

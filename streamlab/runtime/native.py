@@ -23,7 +23,7 @@ from .base import ServiceStatus
 from .jars import ensure_jars
 from .java import find_java
 from .native_services import ALL, Context, NativeService
-from .ports import holder_of, port_open
+from .ports import holder_of, local_address, port_open
 from .process import PidFile, rss_mb, spawn, stop
 
 
@@ -90,7 +90,7 @@ class NativeRuntime:
         if running:
             return running, False
         port = self.port_of(service.name)
-        if port_open(port):
+        if port_open(port, local_address(self.settings.LAB_BIND)):
             raise LabError(f"port {port} for {service.name} is already taken by {holder_of(port)}", self.down_hint)
         service.prepare(ctx)
         pid = spawn(service.command(ctx), self.log_path(service.name), env=service.env(ctx))

@@ -27,6 +27,7 @@ from ..errors import LabError
 from ..topology import REPO_ROOT, Topology
 from .java import java_home
 from .opensearch_home import as_nobody, nobody_can_enter, nobody_ids, opensearch_folder, place_opensearch
+from .ports import local_address
 
 LOG4J = REPO_ROOT / "native" / "log4j2.properties"
 # A lab's JVMs start often and run light: C1 only (TieredStopAtLevel=1) compiles far less at start,
@@ -81,19 +82,24 @@ def _kafka_properties(ctx: Context) -> Path:
     return ctx.state("kafka", "server.properties")
 
 
-def _kafka_prepare(ctx: Context) -> None:
-    """Render server.properties; format KRaft storage the first time only."""
-    topo = ctx.topology.services["kafka"]
-    log_dirs = ctx.state("kafka", "data")
-    rendered = Template((REPO_ROOT / "kafka" / "server.properties").read_text()).substitute(
-        bind=ctx.settings.LAB_BIND,
-        kafka_port=topo.port,
-        controller_port=topo.extra["controller_port"],
+def render_server_properties(settings: Settings, topology: Topology, log_dirs: Path) -> str:
+    """kafka/server.properties filled in: listening on LAB_BIND, advertising the address clients use."""
+    kafka = topology.services["kafka"]
+    return Template((REPO_ROOT / "kafka" / "server.properties").read_text()).substitute(
+        bind=settings.LAB_BIND,
+        advertised_host=settings.advertised_host,
+        kafka_port=kafka.port,
+        controller_port=kafka.extra["controller_port"],
         log_dirs=log_dirs,
     )
+
+
+def _kafka_prepare(ctx: Context) -> None:
+    """Render server.properties; format KRaft storage the first time only."""
+    log_dirs = ctx.state("kafka", "data")
     props = _kafka_properties(ctx)
     props.parent.mkdir(parents=True, exist_ok=True)
-    props.write_text(rendered)
+    props.write_text(render_server_properties(ctx.settings, ctx.topology, log_dirs))
     if not (log_dirs / "meta.properties").exists():
         format_storage(ctx, props, new_cluster_id(), "--standalone")
 
@@ -163,7 +169,7 @@ S3PROXY = NativeService(
         "-jar", str(ctx.jars / "s3proxy" / "s3proxy.jar"),
         "--properties", str(ctx.state("s3proxy", "s3proxy.properties")),
     ],
-    healthy=lambda ctx: _http_ok(f"http://127.0.0.1:{ctx.topology.port('s3')}/"),
+    healthy=lambda ctx: _http_ok(f"http://{local_address(ctx.settings.LAB_BIND)}:{ctx.topology.port('s3')}/"),
 )
 
 
@@ -174,7 +180,8 @@ def connect_env(ctx: Context) -> dict[str, str]:
     return {
         "CONNECT_BOOTSTRAP_SERVERS": ctx.settings.KAFKA_BOOTSTRAP,
         "CONNECT_LISTENERS": f"http://{ctx.settings.LAB_BIND}:{ctx.topology.port('connect')}",
-        "CONNECT_ADVERTISED_HOST": "localhost",
+        # The REST address the worker gives the others of its group (forwarded requests): reachable as Kafka's is.
+        "CONNECT_ADVERTISED_HOST": ctx.settings.advertised_host,
         "CONNECT_PLUGIN_PATH": str(ctx.jars / "plugins"),
         "CONNECT_FLUSH_INTERVAL_MS": ctx.settings.CONNECT_FLUSH_INTERVAL_MS,
     }
@@ -292,7 +299,8 @@ def _opensearch_env(ctx: Context) -> dict[str, str]:
 
 
 def _opensearch_healthy(ctx: Context) -> bool:
-    health = requests.get(f"http://127.0.0.1:{ctx.topology.port('opensearch')}/_cluster/health", timeout=2).json()
+    url = f"http://{local_address(ctx.settings.LAB_BIND)}:{ctx.topology.port('opensearch')}/_cluster/health"
+    health = requests.get(url, timeout=2).json()
     return health.get("status") in ("green", "yellow")
 
 

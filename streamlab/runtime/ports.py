@@ -6,6 +6,23 @@ import socket
 
 import psutil
 
+from ..config import LOOPBACK_BINDS, shares_the_lab
+
+
+def local_address(bind: str) -> str:
+    """The address this machine reaches a service bound to `bind` at: loopback, unless it listens on
+    one other interface only (LAB_BIND=192.168.1.20 answers there, not on 127.0.0.1)."""
+    return "127.0.0.1" if shares_the_lab(bind) or bind in LOOPBACK_BINDS else bind
+
+
+def where_to_open(bind: str, advertised: str, port: int) -> str:
+    """The URL to print for a web service on `port`: this machine's, and on a shared bind the room's,
+    at LAB_ADVERTISED_HOST (`advertised`), or this machine's name when that is unset."""
+    here = f"http://{local_address(bind)}:{port}"
+    if not shares_the_lab(bind):
+        return here
+    return f"{here} (the room: http://{advertised or socket.gethostname()}:{port})"
+
 
 def port_open(port: int, host: str = "127.0.0.1", timeout_s: float = 0.5) -> bool:
     """True when something accepts TCP connections on host:port."""
