@@ -8,7 +8,11 @@ versions), kafka/server.properties (the native broker) and streamlab/config.py (
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,15 +24,18 @@ except ImportError:
 
 # The services that run a JVM and so must pass JAVA_TOOL_OPTIONS through (Apple Silicon: -XX:UseSVE=0).
 # OpenSearch is not among them: its launcher unsets JAVA_TOOL_OPTIONS; OPENSEARCH_JAVA_OPTS carries it.
-JVM_SERVICES = {"kafka", "kafka-ui", "connect", "s3", "logstash", "kafka-1", "kafka-2", "kafka-3"}
+JVM_SERVICES = {"kafka", "kafka-ui", "connect", "s3", "logstash", "spark", "kafka-1", "kafka-2", "kafka-3"}
 # Built from a Dockerfile in the repo: service -> (Dockerfile, the lab.yaml service whose image is its base).
 BUILT = {
     "connect": ("connect/Dockerfile", "kafka"),
     "logstash": ("logstash/Dockerfile", "logstash"),
     "fluent-bit": ("fluent-bit/Dockerfile", "fluent-bit"),
+    "spark": ("spark/Dockerfile", "spark"),
 }
-# The only bind mount that may be written: the S3 store, so students see objects as files.
-WRITABLE_BIND = ("data/s3", "/data")
+# The only bind mounts that may be written: the S3 store and the Spark jobs' Parquet, so students
+# see objects and files, and the Spark checkpoints, which must live as long as that Parquet.
+SPARK_ROOT = "/opt/streamlab"  # where the spark service runs the jobs
+WRITABLE_BINDS = {("data/s3", "/data"), ("data/spark", f"{SPARK_ROOT}/data/spark"), (".lab/spark", "/var/lib/streamlab/spark")}
 # The three-broker cluster of seed 003: its services are lab.yaml `cluster:` nodes, not lab services.
 CLUSTER_PROFILE = "cluster"
 
@@ -222,8 +229,13 @@ def test_connect_image_builds_plugins_from_the_pom():
     assert re.fullmatch(r"maven:3\.9\.\d+-eclipse-temurin-17", maven), maven
     assert re.search(r"mvn -B -f native/pom\.xml -Dlab\.jars=/jars\b.* package", text)
     assert re.search(r"COPY --from=\S+ .*/jars/plugins/? /opt/kafka/plugins/?", text)
-    # The build context is the repo root, trimmed by .dockerignore to what the Maven stage copies:
-    # every COPY source must exist and be let through, or the build fails on a student's machine.
+    assert_copy_sources_reach_the_build(text)
+
+
+def assert_copy_sources_reach_the_build(dockerfile_text: str) -> None:
+    """The build context is the repo root, trimmed by .dockerignore to what the stages copy: every
+    COPY source must exist and be let through, or the build fails on a student's machine."""
+    text = dockerfile_text
     allowed = [line[1:].rstrip("/") for line in (ct.REPO / ".dockerignore").read_text().splitlines() if line.startswith("!")]
     sources = [m.group(1) for m in re.finditer(r"^COPY\s+(?!--from)(\S+)\s+\S+", text, re.MULTILINE)]
     assert sources
@@ -285,6 +297,8 @@ def _heap(service: dict) -> int | None:
         value = (service.get("environment") or {}).get(name) or ""
         sizes += [_bytes(m) for m in re.findall(r"-Xmx(\d+[kmg])", value, re.IGNORECASE)]
         sizes += [int(m) * 2**20 for m in re.findall(r"--max-old-space-size=(\d+)", value)]
+    if driver := (service.get("environment") or {}).get("SPARK_DRIVER_MEMORY"):  # Spark's own size, no -Xmx
+        sizes.append(_bytes(driver))
     return max(sizes) if sizes else None
 
 
@@ -335,7 +349,7 @@ def test_mounts_are_named_volumes_or_read_only_config(project):
                 source = Path(mount["source"])
                 assert source.is_relative_to(ct.REPO), f"{name}: bind mount outside the repo: {source}"
                 relative = source.relative_to(ct.REPO).as_posix()
-                if (relative, mount["target"]) == WRITABLE_BIND:
+                if (relative, mount["target"]) in WRITABLE_BINDS:
                     continue
                 assert mount.get("read_only"), f"{name}: config mount {relative} must be read-only"
                 assert source.exists(), f"{name}: {relative} does not exist"
@@ -349,7 +363,7 @@ def test_profiles_keep_fan_outs_on_demand(project):
     cluster = {name: s["profiles"] for name, s in project["services"].items() if in_cluster_profile(s)}
     assert all(profiles == [CLUSTER_PROFILE] for profiles in cluster.values()), cluster
     profiled = {name: s.get("profiles") for name, s in project["services"].items() if s.get("profiles") and name not in cluster}
-    assert profiled == {"logstash": ["elk"], "fluent-bit": ["efk"]}
+    assert profiled == {"logstash": ["elk"], "fluent-bit": ["efk"], "spark": ["spark"]}
     assert set(profiled) == set(ON_DEMAND), "streamlab/runtime/docker.py ON_DEMAND must name the profiled services"
 
 
@@ -375,7 +389,7 @@ def test_kafka_listeners_work_from_host_and_containers(project):
     services = project["services"]
     assert services["kafka-ui"]["environment"]["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"] == "kafka:29092"
     assert services["connect"]["environment"]["CONNECT_BOOTSTRAP_SERVERS"] == "kafka:29092"
-    for fan_out in ("logstash", "fluent-bit"):
+    for fan_out in ("logstash", "fluent-bit", "spark"):
         assert services[fan_out]["environment"]["KAFKA_BOOTSTRAP"] == "kafka:29092"
 
 
@@ -451,8 +465,9 @@ def test_s3_store_writes_its_files_as_the_host_user(project, composecheck, tmp_p
     env_file.write_text("")
     services = ct.load_project(composecheck, env_file=env_file, environ={"UID": "501", "GID": "20"})["services"]
     assert services["s3"]["user"] == "501:20"
-    # The only writable bind mount is the one the host user owns; no other service runs as someone else.
-    assert [name for name, s in project["services"].items() if s.get("user")] == ["s3"]
+    # The writable bind mounts are the host user's (s3's and spark's); no other service runs as someone else.
+    assert [name for name, s in project["services"].items() if s.get("user")] == ["s3", "spark"]
+    assert services["spark"]["user"] == "501:20"
 
 
 def test_opensearch_settings_equal_the_native_node(project, tmp_path):
@@ -495,6 +510,103 @@ def test_container_defaults_match_config_py(project):
             assert env[name] == defaults[name], f"{fan_out}: {name}"
     connect = project["services"]["connect"]["environment"]
     assert connect["CONNECT_FLUSH_INTERVAL_MS"] == defaults["CONNECT_FLUSH_INTERVAL_MS"]
+
+
+# --- the Spark jobs' runner (profile "spark"): the official image, the pom's jars, the host's folders -
+
+
+def test_spark_runs_only_on_demand_within_a_memory_limit(project):
+    spark = project["services"]["spark"]
+    assert spark["profiles"] == ["spark"]  # `make up` never starts it; `make spark-*` runs one job in it
+    assert spark["depends_on"]["kafka"]["condition"] == "service_healthy"
+    heap, limit = _heap(spark), _memory_limit(spark)
+    assert heap and limit and heap <= limit * 5 / 8, "the driver's heap leaves Spark's off-heap memory and Python room"
+
+
+def test_spark_mounts_the_jobs_read_only_and_writes_only_its_two_folders(project):
+    spark = project["services"]["spark"]
+    mounts = {Path(m["source"]).relative_to(ct.REPO).as_posix(): m for m in spark["volumes"]}
+    for code in ("processors", "streamlab", "lab.yaml", "spark/log4j2.properties"):
+        assert mounts[code].get("read_only") and mounts[code]["target"] == f"{SPARK_ROOT}/{code}", code
+    writable = {(source, m["target"]) for source, m in mounts.items() if not m.get("read_only")}
+    assert writable == {("data/spark", f"{SPARK_ROOT}/data/spark"), (".lab/spark", "/var/lib/streamlab/spark")}
+    # The jobs find their folders where the mounts put them: Parquet in SPARK_DATA_DIR, checkpoints
+    # under <LAB_HOME>/spark/checkpoints/.
+    env = spark["environment"]
+    assert env["SPARK_DATA_DIR"] == mounts["data/spark"]["target"]
+    assert f"{env['LAB_HOME']}/spark" == mounts[".lab/spark"]["target"]
+    assert spark["working_dir"] == SPARK_ROOT
+
+
+def test_a_launched_spark_job_writes_the_hosts_own_paths(composecheck):
+    """launch.py passes the host's folders: Parquet lands at the same absolute path inside as outside,
+    so the paths the file sink logs in _spark_metadata hold on the host too."""
+    from streamlab.config import load_settings
+    from streamlab.spark.launch import host_paths
+
+    settings = load_settings(env_file=Path(os.devnull), environ={
+        "SPARK_DATA_DIR": "/home/student/lab/data/spark", "LAB_HOME": "/home/student/lab/.lab"})
+    spark = ct.load_project(composecheck, environ=host_paths(settings))["services"]["spark"]
+    writable = {m["source"]: m["target"] for m in spark["volumes"] if not m.get("read_only")}
+    assert writable == {"/home/student/lab/data/spark": "/home/student/lab/data/spark",
+                        "/home/student/lab/.lab/spark": "/var/lib/streamlab/spark"}
+    assert spark["environment"]["SPARK_DATA_DIR"] == "/home/student/lab/data/spark"
+
+
+SPARK_DOCKERFILE = ct.REPO / "spark/Dockerfile"
+
+
+def test_spark_image_is_the_official_one_at_the_connectors_version(lab):
+    from streamlab.spark.session import pinned_pyspark
+
+    version = ct.pom_property("spark.version")
+    # Scala 2.13 (the connector's _2.13), Java 17 (as the lab), Python 3: the image's Spark runs the jobs.
+    assert lab["services"]["spark"]["image"] == f"spark:{version}-scala2.13-java17-python3-ubuntu"
+    assert pinned_pyspark() == version, "pyspark (native jobs) and the image (docker jobs) must be one Spark"
+    froms = ct.dockerfile_froms(SPARK_DOCKERFILE)
+    assert froms[-1] == lab["services"]["spark"]["image"]
+    assert froms[0] == ct.dockerfile_froms(ct.REPO / "connect/Dockerfile")[0], "one Maven image: one ~/.m2 cache"
+
+
+def test_spark_image_takes_its_jars_from_the_pom():
+    text = SPARK_DOCKERFILE.read_text()
+    assert re.search(r"mvn -B -N -f native/pom\.xml -Dlab\.jars=/jars dependency:copy@spark", text)
+    assert "<id>spark</id>" in ct.POM.read_text()
+    jars = re.search(r"LAB_JARS=(\S+)", text).group(1)
+    assert re.search(rf"COPY --from=\S+ /jars/spark/ {re.escape(jars)}/spark/", text), "<LAB_JARS>/spark/ as native"
+    assert_copy_sources_reach_the_build(text)
+
+
+# Imports the two jobs as `python processors/<job>.py` does, and prints the top-level modules that came in.
+JOB_IMPORTS = """
+import importlib.util, json, sys
+before = set(sys.modules)
+for script in ("processors/spark_streaming.py", "processors/spark_aggregate.py"):
+    spec = importlib.util.spec_from_file_location(script.split("/")[1][:-3], script)
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+from streamlab.scripting.bootstrap import NEEDED
+print(json.dumps(sorted({name.split(".")[0] for name in set(sys.modules) - before} | set(NEEDED))))
+"""
+
+
+def test_spark_image_installs_every_package_the_jobs_import():
+    """The image installs some of pyproject's pins (its Python is 3.10): all the jobs import."""
+    from importlib.metadata import packages_distributions
+
+    from streamlab.bundle.wheels import read_pyproject
+
+    def name(requirement: str) -> str:
+        return re.split(r"[=<>!~\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+    installed = {name(p) for p in re.search(r'ARG JOB_PACKAGES="([^"]+)"', SPARK_DOCKERFILE.read_text()).group(1).split()}
+    project = read_pyproject()["project"]
+    lab_pins = {name(p) for p in project["dependencies"]}
+    assert installed <= lab_pins | {name(p) for p in project["optional-dependencies"]["spark"]}, "each one is a pin"
+    result = subprocess.run([sys.executable, "-c", JOB_IMPORTS], cwd=ct.REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    distributions = packages_distributions()
+    imported = {name(d) for module in json.loads(result.stdout) for d in distributions.get(module, [])}
+    assert imported & lab_pins <= installed, f"add to JOB_PACKAGES: {sorted(imported & lab_pins - installed)}"
 
 
 # --- the three-broker cluster (profile "cluster"): same settings as the native cluster ------------

@@ -25,6 +25,7 @@ case "$*" in
   *"ps --all --format json"*) if [ -n "$DOCKER_PS" ]; then cat "$DOCKER_PS"; else
     echo '{"Service":"kafka","State":"running","Health":"healthy","Image":"apache/kafka:4.3.1","Publishers":[{"PublishedPort":9092}]}'; fi ;;
   *"compose -f"*" up "*"logstash"*) [ -n "$DOCKER_FAIL" ] && { echo "logstash unhealthy" >&2; exit 1; } ;;
+  *" run "*) echo "env $STREAMLAB_SPARK_DATA | $STREAMLAB_SPARK_STATE | $UID:$GID" >> "$DOCKER_CALLS" ;;
 esac
 exit 0
 """
@@ -58,7 +59,7 @@ def test_up_waits_for_health_and_builds(docker_cli, runtime):
 
 def test_down_includes_the_fan_out_profiles(docker_cli, runtime):
     runtime.down()
-    assert "--profile elk --profile efk --profile cluster down" in docker_cli()[0]
+    assert "--profile elk --profile efk --profile cluster --profile spark down" in docker_cli()[0]
 
 
 def test_status_is_parsed_from_compose_ps(docker_cli, runtime):
@@ -204,3 +205,37 @@ def test_a_bucket_folder_left_by_root_is_one_line_before_compose(docker_cli, run
         runtime.up()
     assert str(bucket) in caught.value.message and "sudo chown -R" in caught.value.hint
     assert docker_cli() == []  # compose never ran
+
+
+# --- the Spark jobs (`make spark-*`): in the spark container when RUNTIME picks docker ----------
+
+def test_a_spark_job_runs_where_runtime_says(tmp_path, capsys):
+    from streamlab.spark.launch import where
+
+    assert where(load_settings(env_file=tmp_path / "none", environ={"RUNTIME": "native"})) == "native"
+    assert "runtime: native (RUNTIME=native)" in capsys.readouterr().err
+
+
+def test_a_spark_job_runs_in_a_container_removed_after_it():
+    from streamlab.spark.launch import compose_run_args
+
+    assert compose_run_args("processors/spark_streaming.py", ["--topic", "web_logs"], build=True) == [
+        "--profile", "spark", "run", "--rm", "--build", "spark", "python3", "processors/spark_streaming.py", "--topic", "web_logs"]
+    assert "--build" not in compose_run_args("processors/spark_aggregate.py", [], build=False)  # images from bundle/
+
+
+def test_a_spark_job_in_the_container_writes_the_hosts_folders_as_the_student(docker_cli, tmp_path, monkeypatch):
+    from streamlab.spark.launch import run_in_container
+
+    monkeypatch.setenv("OFFLINE", "0")
+    for name in ("STREAMLAB_SPARK_DATA", "STREAMLAB_SPARK_STATE", "UID", "GID"):
+        monkeypatch.delenv(name, raising=False)
+    parquet, home = tmp_path / "parquet", tmp_path / "home"
+    settings = load_settings(env_file=tmp_path / "none", environ={"SPARK_DATA_DIR": str(parquet), "LAB_HOME": str(home)})
+
+    run_in_container(settings, "processors/spark_streaming.py", ["--topic", "web_logs"])
+
+    call, env = docker_cli()
+    assert call.endswith("--profile spark run --rm --build spark python3 processors/spark_streaming.py --topic web_logs")
+    assert env == f"env {parquet} | {home / 'spark'} | {os.getuid()}:{os.getgid()}"
+    assert parquet.is_dir() and (home / "spark").is_dir()  # made as the student: Docker would make them as root

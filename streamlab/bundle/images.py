@@ -19,7 +19,7 @@ from ..runtime.docker import COMPOSE_FILE, engine_answers
 from .pins import REPO_ROOT, pinned_images
 
 FOLDER = "images"
-PROFILES = ("elk", "efk", "cluster")  # every service, the on-demand ones included
+PROFILES = ("elk", "efk", "cluster", "spark")  # every service, the on-demand ones included
 
 
 def image_file(image: str) -> str:

@@ -18,8 +18,9 @@ from ..topology import REPO_ROOT, Topology
 from .base import ServiceStatus
 
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yaml"
-# The fan-out services that `make switch-*` starts on demand; `up` leaves them alone.
-ON_DEMAND = {"logstash", "fluent-bit"}
+# The services of a profile, which `up` leaves alone: the fan-outs `make switch-*` starts, and the
+# runner of the Spark jobs (`make spark-*`, streamlab/spark/launch.py).
+ON_DEMAND = {"logstash", "fluent-bit", "spark"}
 # lab.yaml service -> its host name on the compose network (what containers use instead of localhost).
 CONTAINER_HOSTS = {"kafka": "kafka", "s3": "s3proxy", "opensearch": "opensearch", "connect": "connect"}
 
@@ -147,7 +148,7 @@ class DockerRuntime:
         return "--no-build"
 
     def down(self) -> None:
-        self.compose("--profile", "elk", "--profile", "efk", "--profile", "cluster", "down")
+        self.compose("--profile", "elk", "--profile", "efk", "--profile", "cluster", "--profile", "spark", "down")
 
     def status(self) -> list[ServiceStatus]:
         out = self.compose("ps", "--all", "--format", "json", capture=True).stdout

@@ -17,6 +17,7 @@ from ..bundle.verdict import ABSENT, INCOMPLETE, STALE, bundle_verdict
 from ..bundle.verdict import OK as BUNDLE_OK
 from ..config import Settings, env_file_path, file_env, shares_the_lab
 from ..errors import LabError
+from ..spark.session import connector_jars_present, pinned_pyspark, pyspark_ready, pyspark_version
 from ..topology import Topology
 from .docker import engine_answers
 from .jars import inputs_digest
@@ -126,6 +127,23 @@ def _advertised_address(settings: Settings, topology: Topology) -> Check:
     return Check("advertised address", OK, where)
 
 
+def _spark(settings: Settings) -> Check:
+    """pyspark at the pinned version and the Kafka connector jars: what a native Spark job needs (the
+    docker runtime runs the jobs in the spark image, which has both)."""
+    pinned, jars = pinned_pyspark(), Path(settings.LAB_JARS) / "spark"
+    missing = []
+    if not pyspark_ready():
+        missing.append("pyspark is not installed (`make spark-stream` installs it)")
+    elif (version := pyspark_version()) != pinned:
+        missing.append(f"pyspark {version or 'of unknown version'} is not the pinned {pinned} "
+                       "(`.venv/bin/pip install -e '.[spark]'` puts the pin back)")
+    if not connector_jars_present(Path(settings.LAB_JARS)):
+        missing.append(f"the Kafka connector jars are not in {jars} (`make up` resolves them)")
+    if missing:
+        return Check("spark lab", WARN, "; ".join(missing) + " — needed only to run the Spark jobs natively")
+    return Check("spark lab", OK, f"pyspark {pinned} as pinned, the Kafka connector jars in {jars}")
+
+
 # A bundle that is absent is fine (installs use the network) unless OFFLINE=1 needs it.
 BUNDLE_RESULTS = {ABSENT: OK, INCOMPLETE: FAIL, STALE: WARN, BUNDLE_OK: OK}
 
@@ -143,7 +161,7 @@ def _bundle(checksums: bool) -> Check:
 def run_checks(settings: Settings, topology: Topology, bundle_checksums: bool = False) -> list[Check]:
     checks = [_python(), _java(), _maven(settings), _docker(), *_ports(settings, topology), _env_file(settings),
               *_resources(settings), _bundle(bundle_checksums), _advertised_address(settings, topology)]
-    return [c for c in [*checks, _max_map_count()] if c is not None]
+    return [c for c in [*checks, _spark(settings), _max_map_count()] if c is not None]
 
 
 def failed_checks(checks: list[Check]) -> list[Check]:

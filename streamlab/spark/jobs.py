@@ -13,6 +13,7 @@ bare Parquet reader may also see the files of a batch killed half-way.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -40,7 +41,9 @@ def add_job_args(parser: argparse.ArgumentParser, trigger_s: float) -> None:
                         help="checkpoint folder (default: <LAB_HOME>/spark/checkpoints/<job>-<topic>)")
     parser.add_argument("--starting", choices=("earliest", "latest"), default="earliest",
                         help="where a new checkpoint starts reading (a restart continues from its checkpoint)")
-    parser.add_argument("--driver-memory", default="512m", help="the Spark driver's JVM heap")
+    # SPARK_DRIVER_MEMORY: Spark's own name for it; the compose service sets it within its memory limit.
+    parser.add_argument("--driver-memory", default=os.environ.get("SPARK_DRIVER_MEMORY", "512m"),
+                        help="the Spark driver's JVM heap (default: SPARK_DRIVER_MEMORY, else 512m)")
 
 
 def check_job_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

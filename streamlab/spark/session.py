@@ -6,6 +6,7 @@ no `--packages`, no Ivy, so a cached lab works offline.
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
 from pathlib import Path
@@ -20,6 +21,22 @@ JAR_PREFIXES = ("spark-sql-kafka", "spark-token-provider-kafka", "kafka-clients"
 
 def pyspark_ready() -> bool:
     return importlib.util.find_spec("pyspark") is not None
+
+
+def pyspark_version() -> str | None:
+    """The version pip installed (None without one, as in the spark image, whose pyspark is Spark's own)."""
+    try:
+        return importlib.metadata.version("pyspark")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def pinned_pyspark() -> str:
+    """pyproject.toml's pyspark pin (the `spark` extra), which native/pom.xml's <spark.version> equals."""
+    from ..bundle.wheels import read_pyproject
+
+    pins = read_pyproject()["project"]["optional-dependencies"]["spark"]
+    return next(pin.split("==", 1)[1] for pin in pins if pin.startswith("pyspark=="))
 
 
 def require_pyspark() -> None:
