@@ -67,7 +67,7 @@ switch-connect: $(STAMP) ## fan-out with Kafka Connect: S3 sink + OpenSearch sin
 switch-elk: $(STAMP) ## fan-out with Logstash: raw to S3, parsed to OpenSearch (docker runtime)
 	@$(CLI) switch elk
 
-switch-efk: $(STAMP) ## fan-out with Fluent Bit: payload lifted, raw to S3, processed to OpenSearch (docker)
+switch-efk: $(STAMP) ## fan-out with Fluent Bit: payload lifted, raw to S3, processed to OpenSearch (docker, or a fluent-bit binary)
 	@$(CLI) switch efk
 
 pipeline: $(STAMP) ## which fan-out pipeline is active
@@ -125,7 +125,7 @@ clean: ## stop the lab and delete its state (topics, S3 objects, indices); keeps
 	@for link in .lab/opensearch .lab-test/opensearch; do \
 	  target=$$(readlink "$$link") && case "$$target" in /var/tmp/streamlab-opensearch-*) rm -rf "$$target";; esac; \
 	done; true
-	@rm -rf .lab/run .lab/logs .lab/kafka .lab/s3proxy .lab/opensearch .lab/connect .lab/spark .lab-test data/s3 data/spark
+	@rm -rf .lab/run .lab/logs .lab/kafka .lab/s3proxy .lab/opensearch .lab/connect .lab/fluent-bit .lab/spark .lab-test data/s3 data/spark
 
 distclean: clean ## also delete the virtualenv and the jar cache
 	@rm -rf $(VENV) .lab

@@ -46,6 +46,7 @@ def _defaults() -> dict[str, str]:
         "GATEWAY_API_KEY": "",
         "GATEWAY_MAX_BODY_BYTES": str(1024 * 1024),
         "GATEWAY_MAX_BATCH": "500",
+        "FLUENT_BIT_BIN": "",
     }
 
 
@@ -100,6 +101,7 @@ class Settings:
     GATEWAY_API_KEY: str
     GATEWAY_MAX_BODY_BYTES: str
     GATEWAY_MAX_BATCH: str
+    FLUENT_BIT_BIN: str
 
     @property
     def home(self) -> Path:

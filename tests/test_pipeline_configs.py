@@ -11,7 +11,7 @@ import fnmatch
 import json
 import re
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -30,7 +30,9 @@ WORKER_ENV_PLACEHOLDERS = (
     "CONNECT_FLUSH_INTERVAL_MS",
 )
 # Fluent Bit's OpenSearch output wants host, port and TLS apart; config.py has only OPENSEARCH_URL.
-FLUENT_BIT_EXTRA_ENV = {"OPENSEARCH_HOST", "OPENSEARCH_PORT", "OPENSEARCH_TLS"}
+# Fluent Bit's own names: the OpenSearch output's parts, and where its HTTP server and buffers are.
+FLUENT_BIT_EXTRA_ENV = {"OPENSEARCH_HOST", "OPENSEARCH_PORT", "OPENSEARCH_TLS", "FLUENT_BIT_HTTP_LISTEN",
+                        "FLUENT_BIT_HTTP_PORT", "FLUENT_BIT_STATE"}
 TEMPLATE = ct.REPO / "opensearch" / "web-logs-template.json"
 SAMPLE_DAY = {"%{+YYYY.MM.dd}": "2026.01.21", "%{+YYYY}": "2026", "%{+MM}": "01", "%{+dd}": "21", "%{+HH}": "10",
               "%Y": "2026", "%m": "01", "%d": "21", "%H": "10", "%M": "06", "%S": "00"}
@@ -335,7 +337,7 @@ FB_PARSERS = {_one(props, "name"): props for section, props in _classic_sections
 def test_fluent_bit_event_time_parser_exists():
     (service,) = [props for section, props in FB if section == "SERVICE"]
     parsers_file = _one(service, "parsers_file")
-    assert parsers_file == "/fluent-bit/etc/parsers.conf"
+    assert parsers_file == "parsers.conf"  # beside fluent-bit.conf, in the container and natively
     for props in _fb("FILTER", "parser"):
         assert props["parser"] and set(props["parser"]) <= set(FB_PARSERS)
         assert _one(props, "reserve_data") == "On"
@@ -400,7 +402,8 @@ def _named_volume_targets(service: dict) -> list[str]:
 def test_fluent_bit_buffers_on_the_filesystem(services):
     """A restart, or a sink down longer than the retries, loses nothing whose Kafka offset was committed."""
     (service,) = [props for section, props in FB if section == "SERVICE"]
-    storage = _one(service, "storage.path")
+    env = services["fluent-bit"]["environment"]
+    storage = ct.resolve(_one(service, "storage.path"), env)
     assert any(storage.startswith(target + "/") for target in _named_volume_targets(services["fluent-bit"])), storage
     assert _one(service, "storage.keep.rejected") == "On"
     # The input commits offsets as soon as a record is in a chunk: that chunk must be a file ...
@@ -417,7 +420,7 @@ def test_fluent_bit_buffers_on_the_filesystem(services):
     assert _one(opensearch, "generate_id") == "On"
     # S3: its own buffer sits on the volume too (a failing file stays there for the next start).
     (s3,) = _fb("OUTPUT", "s3")
-    assert any(_one(s3, "store_dir").startswith(t + "/") for t in _named_volume_targets(services["fluent-bit"]))
+    assert any(ct.resolve(_one(s3, "store_dir"), env).startswith(t + "/") for t in _named_volume_targets(services["fluent-bit"]))
     assert int(_one(s3, "retry_limit")) >= 10
 
 
@@ -448,17 +451,19 @@ def test_fluent_bit_processed_copy_to_a_web_logs_index(services, lab, template_p
 
 def test_fluent_bit_health_endpoint_and_mounts(services):
     fluent_bit = services["fluent-bit"]
+    env = fluent_bit["environment"]
     (service,) = [props for section, props in FB if section == "SERVICE"]
     assert _one(service, "http_server") == "On" and _one(service, "health_check") == "On"
     test = " ".join(fluent_bit["healthcheck"]["test"])
-    assert f":{_one(service, 'http_port')}/api/v1/health" in test
+    assert f":{ct.resolve(_one(service, 'http_port'), env)}/api/v1/health" in test
     # The healthcheck's HTTP client is the one the Dockerfile adds to the distroless image.
     assert fluent_bit["healthcheck"]["test"][1] in (ct.REPO / "fluent-bit" / "Dockerfile").read_text()
     config = fluent_bit["command"][fluent_bit["command"].index("-c") + 1]
     assert _mount_source(fluent_bit, config) == ct.REPO / "fluent-bit" / "fluent-bit.conf"
-    assert _mount_source(fluent_bit, _one(service, "parsers_file")) == ct.REPO / "fluent-bit" / "parsers.conf"
+    parsers = str(PurePosixPath(config).parent / _one(service, "parsers_file"))  # read from the config's folder
+    assert _mount_source(fluent_bit, parsers) == ct.REPO / "fluent-bit" / "parsers.conf"
     (s3,) = _fb("OUTPUT", "s3")
-    store = _one(s3, "store_dir")
+    store = ct.resolve(_one(s3, "store_dir"), env)
     assert any(m["type"] == "volume" and store.startswith(m["target"]) for m in fluent_bit["volumes"])
 
 

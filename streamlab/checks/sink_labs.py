@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..fanout.pipelines import PIPELINES
+from ..runtime.native import native_how_to_get, native_needs
 from .model import Criterion, judged, met, missed
 from .observe import Observer
 
@@ -43,9 +44,11 @@ def connect_s3(view: Observer, topic: str, connector: str = "s3-sink") -> list[C
 def fanout(view: Observer, name: str, topic: str, runtime: str) -> list[Criterion]:
     """The pipeline `name` active, its S3 copies and OpenSearch documents there; for efk, the payload lifted."""
     pipeline = PIPELINES[name]
-    if pipeline.container and runtime != "docker":
-        return [missed(f"the {name} pipeline runs", "native runtime", f"{name} needs the docker runtime: run the lab with Docker, "
-                       "then `make switch-" + name + "` (the native lab has `make switch-connect`)")]
+    settings = view.settings if view else None
+    need = pipeline.container and runtime != "docker" and native_needs(pipeline.container, settings)
+    if need:
+        return [missed(f"the {name} pipeline runs", "native runtime", f"{name} needs {need} here: "
+                       f"{native_how_to_get(pipeline.container, settings)}; then `make switch-{name}`")]
     prefix, index = pipeline.s3_prefix.format(topic=topic), pipeline.index_pattern.format(topic=topic)
     active = _active(view, name)
     objects, documents = len(view.objects(prefix)), view.documents(index)

@@ -23,8 +23,8 @@ def register(app: typer.Typer, lab: Lab, out) -> None:
         topic = lab.settings.WEB_LOGS_TOPIC
         for p in pipelines.PIPELINES.values():
             state = "[green]active[/green]" if pipelines.is_active(lab, p) else "inactive"
-            if p.container and lab.runtime.name != "docker":
-                state = "[dim]needs docker[/dim]"
+            if need := p.container and lab.runtime.needs_for(p.container):
+                state = f"[dim]needs {need}[/dim]"
             table.add_row(p.name, state, p.s3_prefix.format(topic=topic), p.index_pattern.format(topic=topic), p.about)
         out.print(table)
 

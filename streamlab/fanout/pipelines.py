@@ -1,8 +1,8 @@
 """The three fan-out pipelines (Kafka -> S3 + OpenSearch) and switching between them.
 
-Exactly one is active: `connect` (two sink connectors; both runtimes), `elk` (Logstash) or `efk`
-(Fluent Bit), the last two in the docker runtime only. Each pipeline says where its sinks write,
-which is what `streamlab verify` checks.
+Exactly one is active: `connect` (two sink connectors; both runtimes), `elk` (Logstash, docker
+runtime only) or `efk` (Fluent Bit: a container, or natively a fluent-bit binary when there is one).
+Each pipeline says where its sinks write, which is what `streamlab verify` checks.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Pipeline:
     s3_prefix: str  # under the bucket, followed by the topic's folders
     index_pattern: str  # the OpenSearch indices it writes
     hour_folder: str  # strftime of the UTC date/hour folders under s3_prefix
-    container: str | None = None  # docker service (elk / efk)
+    container: str | None = None  # the on-demand service that runs it (elk / efk): a container, or a native process
     connectors: tuple[Path, ...] = ()
 
 
@@ -51,7 +51,7 @@ def connector_names(lab: Lab) -> dict[Path, str]:
 
 def is_active(lab: Lab, pipeline: Pipeline) -> bool:
     if pipeline.container:
-        return lab.runtime.name == "docker" and lab.runtime.running(pipeline.container)
+        return lab.runtime.running(pipeline.container)
     registered = set(lab.connect().names())
     return set(connector_names(lab).values()) <= registered
 
@@ -74,10 +74,7 @@ def _stop(lab: Lab, pipeline: Pipeline) -> bool:
     """Stop one pipeline if it runs; True when something was stopped."""
     if not pipeline.container:
         return _stop_connectors(lab)
-    if lab.runtime.name != "docker" or not lab.runtime.running(pipeline.container):
-        return False
-    lab.runtime.compose("--profile", pipeline.name, "stop", pipeline.container)
-    return True
+    return lab.runtime.stop_on_demand(pipeline.container, pipeline.name)
 
 
 def _start(lab: Lab, pipeline: Pipeline) -> None:
@@ -85,7 +82,7 @@ def _start(lab: Lab, pipeline: Pipeline) -> None:
 
     OpenSearch(lab.settings).put_template("web_logs")
     if pipeline.container:
-        lab.runtime.compose("--profile", pipeline.name, "up", "-d", lab.runtime.build_option(), "--wait", pipeline.container)
+        lab.runtime.start_on_demand(pipeline.container, pipeline.name)
         return
     client = lab.connect()
     variables = lab.connect_variables()
@@ -99,8 +96,9 @@ def _start(lab: Lab, pipeline: Pipeline) -> None:
 def switch(lab: Lab, name: str) -> None:
     """Stop every other fan-out, start `name`, wait until healthy. Idempotent."""
     chosen = get(name)
-    if chosen.container and lab.runtime.name != "docker":
-        raise LabError(f"the {name} pipeline needs the docker runtime ({chosen.container} has no native build)", "use `make switch-connect`, or run the lab with Docker")
+    need = chosen.container and lab.runtime.needs_for(chosen.container)
+    if need:
+        raise LabError(f"the {name} pipeline needs {need} in the {lab.runtime.name} runtime", lab.runtime.how_to_get(chosen.container))
     for other in PIPELINES.values():
         if other is not chosen and _stop(lab, other):
             lab.console.print(f"stopped the {other.name} pipeline")

@@ -3,9 +3,10 @@
 `choose_runtime` picks docker when an engine answers (or RUNTIME=docker), else native, and says why;
 `make_runtime` builds it; `select_runtime` does both.
 Modules: base (the Runtime contract, ServiceStatus), docker (compose), native (supervised
-processes), native_services (each service's command line and health), jars (the pinned jar
-cache), java (finding a JDK), ports (who holds a port), process (PID files, start, stop),
-doctor (checks of this machine before class).
+processes), native_services (each service's command line and health), fluent_bit (the EFK
+fan-out as a native process), opensearch_home (where OpenSearch lives when run as nobody), jars
+(the pinned jar cache), java (finding a JDK), ports (who holds a port, where a service answers),
+process (PID files, start, stop), doctor (checks of this machine before class).
 """
 
 from __future__ import annotations

@@ -176,3 +176,20 @@ class DockerRuntime:
     def running(self, service: str) -> bool:
         out = self.compose("ps", "--status", "running", "--services", capture=True).stdout
         return service in out.split()
+
+    # --- on-demand services: the fan-outs of `make switch-*`, each in its compose profile ----------
+    def needs_for(self, service: str) -> str | None:
+        return None  # every fan-out has an image
+
+    def how_to_get(self, service: str) -> str:
+        return ""
+
+    def start_on_demand(self, service: str, profile: str) -> None:
+        self.compose("--profile", profile, "up", "-d", self.build_option(), "--wait", service)
+
+    def stop_on_demand(self, service: str, profile: str) -> bool:
+        """Stop it if it runs; True when it did."""
+        if not self.running(service):
+            return False
+        self.compose("--profile", profile, "stop", service)
+        return True

@@ -20,6 +20,7 @@ from ..errors import LabError
 from ..spark.session import connector_jars_present, pinned_pyspark, pyspark_ready, pyspark_version
 from ..topology import Topology
 from .docker import engine_answers
+from .fluent_bit import find_fluent_bit, missing_reason, version
 from .jars import inputs_digest
 from .java import find_java, java_major
 from .ports import holder_of, port_open
@@ -66,6 +67,10 @@ def _docker() -> Check:
     return Check("docker engine", WARN, f"{cli}: RUNTIME=auto will use the native runtime")
 
 
+# Ports of what only some labs start (the gateway, a native fluent-bit): taken is a warning, not a failure.
+OPTIONAL_PORTS = ("gateway", "fluent-bit")
+
+
 def _ports(settings: Settings, topology: Topology) -> list[Check]:
     ports = {name: service.port for name, service in topology.services.items() if service.port}
     if topology.gateway.get("port"):
@@ -76,7 +81,7 @@ def _ports(settings: Settings, topology: Topology) -> list[Check]:
         if ours:
             checks.append(Check(f"port {port}", OK, f"{name}: the lab's own (pid {ours.pid})"))
         elif port_open(port):
-            checks.append(Check(f"port {port}", FAIL if name != "gateway" else WARN, f"{name}: taken by {holder_of(port)}"))
+            checks.append(Check(f"port {port}", FAIL if name not in OPTIONAL_PORTS else WARN, f"{name}: taken by {holder_of(port)}"))
         else:
             checks.append(Check(f"port {port}", OK, f"{name}: free"))
     return checks
@@ -144,6 +149,14 @@ def _spark(settings: Settings) -> Check:
     return Check("spark lab", OK, f"pyspark {pinned} as pinned, the Kafka connector jars in {jars}")
 
 
+def _fluent_bit(settings: Settings) -> Check:
+    """The native runtime's EFK fan-out needs a fluent-bit binary, which no registry the lab uses has."""
+    binary = find_fluent_bit(settings)
+    if binary:
+        return Check("fluent-bit", OK, f"{binary} ({version(binary)}): `make switch-efk` runs it natively")
+    return Check("fluent-bit", WARN, f"needed only by `make switch-efk` in the native runtime: {missing_reason(settings)}")
+
+
 # A bundle that is absent is fine (installs use the network) unless OFFLINE=1 needs it.
 BUNDLE_RESULTS = {ABSENT: OK, INCOMPLETE: FAIL, STALE: WARN, BUNDLE_OK: OK}
 
@@ -160,7 +173,8 @@ def _bundle(checksums: bool) -> Check:
 
 def run_checks(settings: Settings, topology: Topology, bundle_checksums: bool = False) -> list[Check]:
     checks = [_python(), _java(), _maven(settings), _docker(), *_ports(settings, topology), _env_file(settings),
-              *_resources(settings), _bundle(bundle_checksums), _advertised_address(settings, topology)]
+              *_resources(settings), _bundle(bundle_checksums), _advertised_address(settings, topology),
+              _fluent_bit(settings)]
     return [c for c in [*checks, _spark(settings), _max_map_count()] if c is not None]
 
 

@@ -22,6 +22,7 @@ from ..waiting import quietly, wait_for
 from .base import ServiceStatus
 from .jars import ensure_jars
 from .java import find_java
+from .fluent_bit import FLUENT_BIT, find_fluent_bit, missing_reason
 from .native_services import ALL, Context, NativeService
 from .ports import holder_of, local_address, port_open
 from .process import PidFile, rss_mb, spawn, stop
@@ -36,6 +37,23 @@ def failure_line(path: Path) -> str:
         return ""
     telling = [line for line in tail if re.search(r"ERROR|FATAL|Exception:|Error:", line) and not line.startswith("at ")]
     return (telling or tail or [""])[-1][:300]
+
+
+# The fan-outs `make switch-*` starts and stops: `up` leaves them alone, `down` stops them.
+ON_DEMAND = [FLUENT_BIT]
+NO_NATIVE_BUILD_HINT = "use `make switch-connect`, or run the lab with Docker"
+
+
+def native_needs(service: str, settings: Settings | None) -> str | None:
+    """What the native runtime lacks to run an on-demand service, or None when it can run it
+    (settings, which say where a fluent-bit binary is, matter only for Fluent Bit)."""
+    if service != FLUENT_BIT.name:
+        return "the docker runtime"
+    return None if find_fluent_bit(settings) else "a fluent-bit binary"
+
+
+def native_how_to_get(service: str, settings: Settings | None) -> str:
+    return missing_reason(settings) if service == FLUENT_BIT.name else NO_NATIVE_BUILD_HINT
 
 
 class NativeRuntime:
@@ -56,7 +74,7 @@ class NativeRuntime:
 
     def catalog(self) -> list[NativeService]:
         """Every service this runtime knows, in start order (the cluster runtime has its own)."""
-        return ALL
+        return ALL + ON_DEMAND
 
     def port_of(self, service: str) -> int:
         return self.topology.port(service)
@@ -122,18 +140,41 @@ class NativeRuntime:
 
     def down(self) -> None:
         """Stop our processes in reverse start order; nothing running is fine."""
-        stopped = 0
-        for service in reversed(self.catalog()):
-            proc = self.pidfile(service.name).process()
-            if proc is None:
-                continue
-            with self.console.status(f"stopping {service.name} (pid {proc.pid})"):
-                stop(proc)
-            self.pidfile(service.name).path.unlink(missing_ok=True)
-            self.console.print(f"{service.name:<11} stopped (pid {proc.pid})")
-            stopped += 1
+        stopped = [service for service in reversed(self.catalog()) if self._stop(service.name)]
         if not stopped:
             self.console.print(f"nothing to stop: no {self.name} process is running")
+
+    def _stop(self, service: str) -> bool:
+        """Stop one service if our PID file names a live process; True when one was stopped."""
+        proc = self.pidfile(service).process()
+        if proc is None:
+            return False
+        with self.console.status(f"stopping {service} (pid {proc.pid})"):
+            stop(proc)
+        self.pidfile(service).path.unlink(missing_ok=True)
+        self.console.print(f"{service:<11} stopped (pid {proc.pid})")
+        return True
+
+    # --- on-demand services: the fan-outs of `make switch-*` -----------------------------------
+    def needs_for(self, service: str) -> str | None:
+        return native_needs(service, self.settings)
+
+    def how_to_get(self, service: str) -> str:
+        return native_how_to_get(service, self.settings)
+
+    def running(self, service: str) -> bool:
+        return self.pidfile(service).process() is not None
+
+    def start_on_demand(self, service: str, profile: str) -> None:
+        """Start it unless ours runs, and wait until it is healthy (`profile` is compose's; unused here)."""
+        (chosen,) = [s for s in ON_DEMAND if s.name == service]
+        ctx = self._plain_context()
+        proc, fresh = self._launch(ctx, chosen)
+        self._await_health(ctx, chosen, proc)
+        self._report_started(chosen, proc, fresh)
+
+    def stop_on_demand(self, service: str, profile: str) -> bool:
+        return self._stop(service)
 
     def kill(self, service: str) -> int:
         """SIGKILL one service (crash drills); returns the PID killed."""
@@ -155,12 +196,18 @@ class NativeRuntime:
         return url
 
     # --- inspection ----------------------------------------------------------------------------
+    def _plain_context(self) -> Context:
+        """A context for services that need no JVM: no Java lookup, no jar resolution."""
+        return Context(settings=self.settings, topology=self.topology, java="java", jars=Path(self.settings.LAB_JARS))
+
     def status(self) -> list[ServiceStatus]:
-        ctx = Context(settings=self.settings, topology=self.topology, java="java", jars=Path(self.settings.LAB_JARS))
+        ctx = self._plain_context()
         rows = []
         for service in self.catalog():
+            if service in ON_DEMAND and not self.running(service.name):
+                continue  # a fan-out not switched on is no service of this lab (as in `docker compose ps`)
             port = self.port_of(service.name)
-            if service not in self.services():
+            if service not in ON_DEMAND and service not in self.services():
                 rows.append(ServiceStatus(service.name, "external", port, detail="configured to use a remote service"))
                 continue
             proc = self.pidfile(service.name).process()
