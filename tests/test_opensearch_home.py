@@ -113,3 +113,15 @@ def test_as_root_a_folder_a_user_ran_opensearch_in_before_moves_with_its_indices
     (home / "opensearch" / "data" / "index").write_text("kept")
     folder = place_opensearch(home)
     assert (folder / "data" / "index").read_text() == "kept"
+
+
+def test_a_user_after_a_root_lab_is_told_in_one_line_whose_folder_it_is(private_lab, monkeypatch):
+    _, home = private_lab
+    if AS_ROOT:
+        place_opensearch(home)  # the link a root lab leaves
+    else:
+        home.mkdir(parents=True)
+        (home / "opensearch").symlink_to(moved_folder(home))
+    monkeypatch.setattr(opensearch_home.os, "geteuid", lambda: 1000)
+    with pytest.raises(LabError, match="belongs to nobody"):
+        place_opensearch(home)

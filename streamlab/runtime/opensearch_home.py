@@ -75,6 +75,9 @@ def place_opensearch(lab_home: Path) -> Path:
     """
     link = lab_home / FOLDER
     if link.is_symlink():
+        if os.geteuid() != 0:
+            raise LabError(f"OpenSearch's folder {os.readlink(link)} belongs to nobody: the lab ran as root before",
+                           "run it as root again, or `sudo make clean` to start OpenSearch afresh as yourself")
         return _own_moved_folder(Path(os.readlink(link)), fresh=False)
     lab_home.mkdir(parents=True, exist_ok=True)
     place = opensearch_place(lab_home, os.geteuid(), os.geteuid() != 0 or nobody_can_enter(lab_home))
