@@ -29,7 +29,6 @@ def parse_args(argv=None):
     parser = kafka_parser("spark_streaming.py", "Kafka -> Parquet with Spark Structured Streaming.", "sensor-data")
     parser.add_argument("--output", type=Path, default=default_output(),
                         help="Parquet root, SPARK_DATA_DIR in .env; the topic is a sub-folder (default: data/spark)")
-    parser.add_argument("--once", action="store_true", help="process what the topic holds now, then stop")
     add_job_args(parser, trigger_s=5.0)
     args = parser.parse_args(argv)
     check_job_args(parser, args)

@@ -193,6 +193,16 @@ def test_break_connect_recovers_with_nothing_lost(view):
     assert "150 tagged events" in result.stdout and time.monotonic() - started < 300
 
 
+@pytest.mark.integration
+def test_break_opensearch_recovers_with_nothing_lost(view):
+    """OpenSearch down while events flow: the sink retries, and once it is back every event is searchable."""
+    assert run_cli("switch", "connect", timeout=180).returncode == 0
+    result = run_cli("drill", "opensearch", "--down", "5", "--count", "150", timeout=400)
+    assert result.returncode == 0, result.stderr[-800:]
+    assert "killed opensearch" in result.stderr and "opensearch  healthy" in result.stderr
+    assert "150 tagged events" in result.stdout and "missing" in result.stdout
+
+
 # --- integration: a lab done as the docs say turns ✓ ------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_script
+from conftest import REPO, run_cli, run_script
 from streamlab.clients.kafka_client import iter_json, make_consumer
 from streamlab.clients.librdkafka import make_fast_producer
 from streamlab.clients.topics import require_topics
@@ -117,7 +117,7 @@ def test_windows_close_with_the_watermark_and_a_late_event_is_left_out(spark, ka
     shown: list[str] = []
     producer = make_fast_producer(kafka_bootstrap)
     query = publish.start_window_query(stats, publish.batch_publisher(producer, stats_topic, SENSORS, shown.append),
-                                       tmp_path / "checkpoint", 0.5, "windows_test")
+                                       tmp_path / "checkpoint", {"processingTime": "0.5 seconds"}, "windows_test")
     steps = [
         [reading(1, "2026-01-21T10:00:10", 10.0), reading(1, "2026-01-21T10:00:20", 20.0)],
         [reading(1, "2026-01-21T10:01:05.526Z", 30.0)],     # the producer's format; watermark -> 10:00:35
@@ -152,3 +152,26 @@ def test_a_topic_without_a_schema_is_one_line(script):
     assert result.returncode == 2
     assert "no schema for topic 'my-own-topic': add --schema" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def check_spark() -> dict:
+    result = run_cli("check", "spark", "--json", timeout=120)
+    assert "Traceback" not in result.stderr
+    (report,) = json.loads(result.stdout)["labs"]
+    return {c["name"]: c for c in report["criteria"]} | {"done": report["done"], "exit": result.returncode}
+
+
+def test_check_spark_turns_done_once_the_student_ran_both_jobs(spark, kafka_bootstrap):
+    before = check_spark()
+    assert (before["done"], before["exit"]) == (False, 1)
+    assert "make spark-stream" in before["sensor-data in Parquet"]["fix"]
+
+    produced = run_script("producers/fms_producer.py", "--interval", "0.05", "--rounds", "4")
+    assert produced.returncode == 0, produced.stderr
+    for job in ("processors/spark_streaming.py", "processors/spark_aggregate.py"):
+        result = run_script(job, "--once", timeout=300)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+
+    after = check_spark()
+    assert after["done"] and after["exit"] == 0, after
+    assert "records behind" in after["the checkpoint keeps up with the topic"]["detail"]

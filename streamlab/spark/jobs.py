@@ -35,6 +35,7 @@ def add_job_args(parser: argparse.ArgumentParser, trigger_s: float) -> None:
     parser.add_argument("--schema", choices=sorted(SCHEMAS), default=None,
                         help="the JSON shape of the topic's values (default: the topic's own name)")
     parser.add_argument("--trigger", type=float, default=trigger_s, metavar="SECONDS", help="micro-batch interval")
+    parser.add_argument("--once", action="store_true", help="process what the topic holds now, then stop")
     parser.add_argument("--max-per-batch", type=int, default=None, metavar="N",
                         help="read at most N records per micro-batch (default: all that arrived)")
     parser.add_argument("--checkpoint", type=Path, default=None,
@@ -55,6 +56,10 @@ def check_job_args(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         parser.error("--trigger must be more than 0 seconds and --max-per-batch at least 1")
 
 
+def _trigger(args: argparse.Namespace) -> dict:
+    return {"availableNow": True} if args.once else {"processingTime": f"{args.trigger} seconds"}
+
+
 def _rows(spark, args: argparse.Namespace, schema: TopicSchema):
     stream = parsing.kafka_stream(spark, args.bootstrap_servers, args.topic, args.starting, args.max_per_batch)
     return parsing.parsed(stream, schema)
@@ -70,8 +75,7 @@ def run_stream(args: argparse.Namespace, show: Callable[[str], None]) -> int:
     writer = (rows.writeStream.format("parquet").queryName("parquet")
               .option("path", str(output)).option("checkpointLocation", str(checkpoint))
               .partitionBy("date").outputMode("append"))
-    trigger = {"availableNow": True} if args.once else {"processingTime": f"{args.trigger} seconds"}
-    query = writer.trigger(**trigger).start()
+    query = writer.trigger(**_trigger(args)).start()
     show(f"{args.topic} -> {output} (checkpoint {checkpoint}); Ctrl+C to stop")
     return _follow(spark, query, show)
 
@@ -86,7 +90,7 @@ def run_aggregate(args: argparse.Namespace, show: Callable[[str], None]) -> int:
     rows = _rows(spark, args, schema)
     stats = windows.window_stats(rows, schema, args.window, args.watermark)
     sender = publish.batch_publisher(producer, output_topic, schema, show)
-    query = publish.start_window_query(stats, sender, checkpoint, args.trigger, "windows")
+    query = publish.start_window_query(stats, sender, checkpoint, _trigger(args), "windows")
     show(f"{args.window} s windows over {args.topic} (watermark {args.watermark} s) -> {output_topic}; Ctrl+C to stop")
     return _follow(spark, query, show)
 

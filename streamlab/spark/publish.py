@@ -38,12 +38,13 @@ def batch_publisher(producer, topic: str, schema: TopicSchema, show: Callable[[s
     return publish
 
 
-def start_window_query(stats, publish, checkpoint, trigger_s: float, name: str):
+def start_window_query(stats, publish, checkpoint, trigger: dict, name: str):
+    """`trigger`: DataStreamWriter.trigger's arguments, e.g. {"processingTime": "5 seconds"}."""
     return (
         stats.writeStream.queryName(name)
         .outputMode("update")
         .option("checkpointLocation", str(checkpoint))
         .foreachBatch(publish)
-        .trigger(processingTime=f"{trigger_s} seconds")
+        .trigger(**trigger)
         .start()
     )
