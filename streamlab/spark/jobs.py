@@ -36,8 +36,8 @@ def add_job_args(parser: argparse.ArgumentParser, trigger_s: float) -> None:
                         help="the JSON shape of the topic's values (default: the topic's own name)")
     parser.add_argument("--trigger", type=float, default=trigger_s, metavar="SECONDS", help="micro-batch interval")
     parser.add_argument("--once", action="store_true", help="process what the topic holds now, then stop")
-    parser.add_argument("--max-per-batch", type=int, default=None, metavar="N",
-                        help="read at most N records per micro-batch (default: all that arrived)")
+    parser.add_argument("--max-per-batch", type=int, default=50_000, metavar="N",
+                        help="read at most N records per micro-batch, so a backlog drains in steps, each with its progress line")
     parser.add_argument("--checkpoint", type=Path, default=None,
                         help="checkpoint folder (default: <LAB_HOME>/spark/checkpoints/<job>-<topic>)")
     parser.add_argument("--starting", choices=("earliest", "latest"), default="earliest",
@@ -102,7 +102,7 @@ def _follow(spark, query, show: Callable[[str], None]) -> int:
         progress.follow(query, show, stop)
     finally:
         if query.isActive:
-            show("stopping: the checkpoint keeps the position, a restart continues from it")
-            query.stop()
+            show("stopping after the running micro-batch: the checkpoint keeps the position")
+            progress.stop_between_batches(query)
         spark.stop()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable
 
 from ..errors import LabError
@@ -34,3 +35,12 @@ def follow(query, show: Callable[[str], None], stop: threading.Event, poll_s: fl
     if error is not None:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise LabError(f"the Spark query stopped: {first_line}", "a restart continues from the checkpoint")
+
+
+def stop_between_batches(query, wait_s: float = 60.0) -> None:
+    """Stop once no micro-batch runs: stopping mid-batch works too, but Spark logs the cancelled
+    tasks as a wall of errors, which a student would take for a failure."""
+    deadline = time.monotonic() + wait_s
+    while query.isActive and query.status.get("isTriggerActive") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    query.stop()
