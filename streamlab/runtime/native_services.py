@@ -25,7 +25,6 @@ from ..clients.kafka_client import make_admin
 from ..config import Settings
 from ..errors import LabError
 from ..topology import REPO_ROOT, Topology
-from .cds import archive_path, cds_flags, jars_fingerprint
 from .java import java_home
 from .opensearch_home import as_nobody, nobody_can_enter, nobody_ids, opensearch_folder, place_opensearch
 from .ports import local_address
@@ -51,16 +50,10 @@ class Context:
     def state(self, *parts: str) -> Path:
         return self.home.joinpath(*parts)
 
-    def cds(self, service: str) -> list[str]:
-        """This service's class-data sharing flags (runtime/cds.py): archives live in the jar cache."""
-        return cds_flags(archive_path(self.jars / "cds", service, self.java, jars_fingerprint(self.jars)))
-
-    def java_cmd(self, heap: str, main: str, *args: str, service: str | None = None) -> list[str]:
-        """A JVM on the Kafka classpath with the lab's log4j2 file, a small heap and LAB_JVM_FLAGS;
-        a long-running `service` also gets its class-data sharing archive."""
+    def java_cmd(self, heap: str, main: str, *args: str) -> list[str]:
+        """A JVM on the Kafka classpath with the lab's log4j2 file, a small heap and LAB_JVM_FLAGS."""
         return [
-            self.java, "-Xms64m", f"-Xmx{heap}", *LAB_JVM_FLAGS, *(self.cds(service) if service else []),
-            "-Djava.awt.headless=true",
+            self.java, "-Xms64m", f"-Xmx{heap}", *LAB_JVM_FLAGS, "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={LOG4J}",
             "-cp", str(self.jars / "kafka" / "*"), main, *args,
         ]
@@ -138,7 +131,7 @@ KAFKA = NativeService(
     name="kafka",
     timeout_s=90,
     prepare=_kafka_prepare,
-    command=lambda ctx: ctx.java_cmd(ctx.settings.JVM_HEAP, "kafka.Kafka", str(_kafka_properties(ctx)), service="kafka"),
+    command=lambda ctx: ctx.java_cmd(ctx.settings.JVM_HEAP, "kafka.Kafka", str(_kafka_properties(ctx))),
     healthy=_kafka_healthy,
 )
 
@@ -172,7 +165,7 @@ S3PROXY = NativeService(
     timeout_s=60,
     prepare=_s3proxy_prepare,
     command=lambda ctx: [
-        ctx.java, "-Xms32m", "-Xmx128m", *LAB_JVM_FLAGS, *ctx.cds("s3"), f"-Dlog4j2.configurationFile={LOG4J}",
+        ctx.java, "-Xms32m", "-Xmx128m", *LAB_JVM_FLAGS, f"-Dlog4j2.configurationFile={LOG4J}",
         "-jar", str(ctx.jars / "s3proxy" / "s3proxy.jar"),
         "--properties", str(ctx.state("s3proxy", "s3proxy.properties")),
     ],
@@ -219,8 +212,7 @@ CONNECT = NativeService(
     timeout_s=120,
     prepare=_connect_prepare,
     command=lambda ctx: ctx.java_cmd(
-        ctx.settings.JVM_HEAP, "org.apache.kafka.connect.cli.ConnectDistributed", str(_connect_properties(ctx)),
-        service="connect",
+        ctx.settings.JVM_HEAP, "org.apache.kafka.connect.cli.ConnectDistributed", str(_connect_properties(ctx))
     ),
     healthy=lambda ctx: requests.get(f"{ctx.settings.CONNECT_URL}/connectors", timeout=2).status_code == 200,
     # No `needs`: the worker waits for Kafka by itself (up to a minute), so its JVM start overlaps Kafka's.
@@ -256,7 +248,7 @@ def _opensearch_prepare(ctx: Context) -> None:
             script.chmod(0o755)
         (dist / ".unpacked-from").write_text(stamp)
     _lab_jvm_options(dist / "config" / "jvm.options")
-    for sub in ("data", "logs", "cds"):
+    for sub in ("data", "logs"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         _hand_to_nobody(ctx, folder, dist)
@@ -302,16 +294,8 @@ def _opensearch_command(ctx: Context) -> list[str]:
 def _opensearch_env(ctx: Context) -> dict[str, str]:
     return {
         "OPENSEARCH_JAVA_HOME": java_home(ctx.java),
-        "OPENSEARCH_JAVA_OPTS": " ".join([f"-Xms{ctx.settings.JVM_HEAP}", f"-Xmx{ctx.settings.JVM_HEAP}", *LAB_JVM_FLAGS,
-                                          *_opensearch_cds(ctx)]),
+        "OPENSEARCH_JAVA_OPTS": " ".join([f"-Xms{ctx.settings.JVM_HEAP}", f"-Xmx{ctx.settings.JVM_HEAP}", *LAB_JVM_FLAGS]),
     }
-
-
-def _opensearch_cds(ctx: Context) -> list[str]:
-    """Its archive sits in its own folder, which nobody (its user as root) may write."""
-    unpacked = _opensearch_state(ctx, "dist") / ".unpacked-from"
-    stamp = unpacked.read_text() if unpacked.exists() else ""
-    return cds_flags(archive_path(_opensearch_state(ctx, "cds"), "opensearch", ctx.java, stamp))
 
 
 def _opensearch_healthy(ctx: Context) -> bool:
