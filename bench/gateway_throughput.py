@@ -11,6 +11,7 @@ Needs `make up` (Kafka) and `wrk` (apt-get install wrk).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import shutil
@@ -85,6 +86,13 @@ def compare(topic: str, seconds: int, workdir: Path) -> None:
         stop_server(noop)
 
 
+def server_stack() -> str:
+    """What uvicorn's defaults pick for both servers: httptools and uvloop when installed (pinned), else h11 and asyncio."""
+    parser = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return f"{parser} + {loop}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8, help="each wrk run (default: %(default)s)")
@@ -95,7 +103,8 @@ def main() -> None:
     admin = make_admin(settings.KAFKA_BOOTSTRAP)
     create(admin, topic, partitions=3)
     print(machine_line())
-    print(f"wrk, {args.seconds}s per run, topic {topic} (3 partitions), acks=all; the gateway and the no-op each one uvicorn worker")
+    print(f"wrk, {args.seconds}s per run, topic {topic} (3 partitions), acks=all; the gateway and the no-op each one uvicorn "
+          f"worker on {server_stack()}")
     try:
         with tempfile.TemporaryDirectory(prefix="gateway-bench-") as folder:
             compare(topic, args.seconds, Path(folder))

@@ -28,7 +28,7 @@ from streamlab.scripting.args import kafka_parser, require_script_topics, stop_o
 from streamlab.scripting.run import err_console, run_main  # noqa: E402
 from streamlab.streamer.checkpoint import CheckpointStore  # noqa: E402
 from streamlab.streamer.delivery import KafkaDelivery  # noqa: E402
-from streamlab.streamer.engine import Streamer, StreamerSettings  # noqa: E402
+from streamlab.streamer.engine import CHECKPOINT_EVERY_S, Streamer, StreamerSettings  # noqa: E402
 from streamlab.streamer.sources import (  # noqa: E402
     Source,
     load_config_file,
@@ -131,7 +131,7 @@ def main(argv=None) -> int:
 
 def stream(args, sources: list[Source], store: CheckpointStore, generator: TestLogGenerator) -> None:
     settings = StreamerSettings(args.topic, args.dlq_topic, args.batch_size, args.batch_timeout,
-                                args.from_end, args.rotate_grace)
+                                args.from_end, args.rotate_grace, CHECKPOINT_EVERY_S)
     stop = stop_on_signals()
     delivery = KafkaDelivery(args.bootstrap_servers, args.topic, args.dlq_topic)
     streamer = Streamer(sources, delivery, store, settings, warn=lambda m: err_console.print(f"[yellow]{escape(m)}[/yellow]"),

@@ -29,20 +29,23 @@ class FakeKafka:
     def __init__(self):
         self.log = {topic: [] for topic in TOPICS}
         self.crash_after_records: int | None = None
+        self.lag = False  # True: a sent batch is acknowledged only when the streamer waits for it
 
     def end_offsets(self):
         return {(topic, 0): len(records) for topic, records in self.log.items()}
 
-    def deliver(self, batch):
-        acked = {}
+    def send(self, batch):
+        self.acked = {}
         for record in batch:
             if self.crash_after_records is not None:
                 if self.crash_after_records == 0:
                     raise SimulatedCrash
                 self.crash_after_records -= 1
             self.log[record.topic].append(record)
-            acked[(record.topic, 0)] = len(self.log[record.topic])
-        return acked
+            self.acked[(record.topic, 0)] = len(self.log[record.topic])
+
+    def acknowledge(self, wait=True):
+        return None if self.lag and not wait else self.acked
 
     def delivered_ids(self, since, names):
         return {record.record_id for topic, records in self.log.items()
@@ -174,10 +177,12 @@ def test_the_statistics_table_counts_blank_lines():
     assert [cell.strip() for cell in row.strip("│ ").split("│")] == ["blank lines skipped", "3"]
 
 
+@pytest.mark.parametrize("lag", [False, True], ids=["acked-at-once", "acked-later"])
 @pytest.mark.parametrize("crash_after_records", [0, 3, 9])
-def test_crash_mid_batch_then_resume(tmp_path, crash_after_records):
+def test_crash_mid_batch_then_resume(tmp_path, crash_after_records, lag):
     append(tmp_path / "access.log", range(60))
     kafka = FakeKafka()
+    kafka.lag = lag
     first = started(tmp_path, kafka)
     for _ in range(2):  # two full batches acknowledged and checkpointed
         first.step()
@@ -189,10 +194,12 @@ def test_crash_mid_batch_then_resume(tmp_path, crash_after_records):
     assert second.stats.skipped == crash_after_records
 
 
-def test_crash_between_acknowledgement_and_checkpoint(tmp_path):
+@pytest.mark.parametrize("lag", [False, True], ids=["acked-at-once", "acked-later"])
+def test_crash_between_acknowledgement_and_checkpoint(tmp_path, lag):
     """The window a file checkpoint alone cannot close: the batch is in Kafka, the checkpoint is old."""
     append(tmp_path / "access.log", range(50))
     kafka = FakeKafka()
+    kafka.lag = lag
 
     first = started(tmp_path, kafka, after_ack=crash_at_batch(3))
     run_until_crash(first, kafka)
@@ -219,6 +226,27 @@ def test_second_crash_during_replay_still_finds_earlier_records(tmp_path):
     third = started(tmp_path, kafka, batch_size=7, sources=sources)
     drain(third)
     assert_exactly_once(kafka, 60)
+
+
+def test_lines_skipped_while_a_batch_travels_keep_the_old_offsets_in_its_checkpoint(tmp_path):
+    """Replayed lines passed while a batch is in flight are ahead of that batch's checkpoint."""
+    web, other = tmp_path / "access.log", tmp_path / "other.log"
+    append(web, range(30))
+    other.touch()
+    kafka = FakeKafka()
+    kafka.lag = True
+    first = started(tmp_path, kafka, sources=[Source("web", web, "apache"), Source("other", other, "apache")])
+    run_until_crash(first, kafka, 15)  # web lines 10-14 reach Kafka after the checkpoint at line 10
+    append(other, range(100, 110))
+    sources = [Source("other", other, "apache"), Source("web", web, "apache")]
+    # Five "other" lines are sent, then web lines 10-14 are skipped while they travel; the run
+    # dies after their checkpoint, which must still send the next run back to web line 10's offsets.
+    second = started(tmp_path, kafka, batch_size=5, sources=sources, after_ack=crash_at_batch(2))
+    run_until_crash(second, kafka)
+    assert second.stats.skipped == 5
+    third = started(tmp_path, kafka, sources=sources)
+    drain(third)
+    assert_exactly_once(kafka, 40)
 
 
 def test_rotation_while_streaming_loses_nothing(tmp_path):
@@ -298,6 +326,40 @@ def test_batches_by_size_and_by_timeout(tmp_path):
     clock[0] = 5.1
     streamer.step()
     assert len(kafka.all_records()) == 25 and streamer.stats.batches == 3
+
+
+def test_checkpoints_at_most_every_interval_while_lines_keep_coming(tmp_path):
+    """checkpoint_every_s: fewer durable writes; a crash re-reads more lines, all found in Kafka."""
+    append(tmp_path / "access.log", range(60))
+    kafka, clock = FakeKafka(), [0.0]
+    store = CheckpointStore(tmp_path / "cp.json")
+    settings = StreamerSettings(batch_size=10, batch_timeout_s=5.0, rotate_grace_s=0.0, checkpoint_every_s=1.0)
+    first = Streamer([Source("web", tmp_path / "access.log", "apache")], kafka, store, settings,
+                     warn=lambda m: None, note=lambda m: None, clock=lambda: clock[0])
+    first.start()
+    for _ in range(3):
+        first.step()
+    assert first.stats.batches == 2 and store.load().positions["web"].line_no == 0  # none due yet
+    clock[0] = 1.0
+    first.step()
+    assert store.load().positions["web"].line_no == 30  # due: the third batch's
+    run_until_crash(first, kafka, 3)
+    second = started(tmp_path, kafka)
+    drain(second)
+    assert_exactly_once(kafka, 60)
+    assert second.stats.skipped == 3
+
+
+def test_a_pause_writes_the_checkpoint_that_was_not_due(tmp_path):
+    append(tmp_path / "access.log", range(20))
+    store = CheckpointStore(tmp_path / "cp.json")
+    settings = StreamerSettings(batch_size=10, batch_timeout_s=5.0, checkpoint_every_s=60.0)
+    streamer = Streamer([Source("web", tmp_path / "access.log", "apache")], FakeKafka(), store, settings,
+                        warn=lambda m: None, note=lambda m: None, clock=lambda: 0.0)
+    streamer.start()
+    while streamer.step():
+        pass
+    assert store.load().positions["web"].line_no == 20
 
 
 def test_two_sources_keep_their_own_keys_and_ids(tmp_path):

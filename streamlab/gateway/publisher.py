@@ -13,9 +13,9 @@ from functools import partial
 
 from confluent_kafka import KafkaError, Producer
 
-from ..clients.kafka_client import to_json_bytes
 from ..clients.librdkafka import make_fast_producer
 from ..errors import LabError
+from ..fastjson import dumps
 from .errors import GatewayError, kafka_unavailable
 
 MAX_RECORD_BYTES = 1_000_000  # the producer's message.max.bytes; the broker allows 1 MiB
@@ -55,7 +55,7 @@ class KafkaPublisher:
 
         A batch is not atomic: after a 503 some of its records may be stored (retrying may duplicate).
         """
-        values = [to_json_bytes(record) for record in records]
+        values = [dumps(record) for record in records]
         if any(len(value) + len(key or "") > MAX_RECORD_BYTES for value, key in zip(values, keys)):
             raise GatewayError(413, "record_too_large", "a record is larger than the broker accepts (1 MB); split it")
         producer = self._producer or await asyncio.to_thread(self._get)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Callable
+
+from .. import fastjson
 
 LOG_TYPES = {"apache": "apache_access", "nginx": "nginx_access", "application": "application"}
 TYPE_ALIASES = {"json": "application", "app": "application"}
@@ -56,9 +58,11 @@ def canonical_type(log_type: str) -> str:
 def parse_line(line: str, log_type: str) -> dict[str, Any]:
     """Parse one line (without its newline) of the given type; raise ParseError with the reason."""
     text = line.lstrip("\ufeff").rstrip("\r\n")
-    if not text.strip():
+    if not text or text.isspace():
         raise ParseError("empty line")
-    return _PARSERS[canonical_type(log_type)](text)
+    # The streamer passes canonical names: look them up first, normalise only the aliases.
+    parser = _PARSERS.get(log_type) or _PARSERS[canonical_type(log_type)]
+    return parser(text)
 
 
 def iso_utc(moment: datetime) -> str:
@@ -88,8 +92,13 @@ def clf_time_to_iso(value: str) -> str:
     return iso_utc(parse_clf_time(value))
 
 
+@lru_cache(maxsize=4096)
 def unescape(value: str) -> str:
-    r"""Undo the web servers' escaping: `\"`, `\\`, `\n`, and `\xHH` bytes (non-ASCII paths) as UTF-8."""
+    r"""Undo the web servers' escaping: `\"`, `\\`, `\n`, and `\xHH` bytes (non-ASCII paths) as UTF-8.
+
+    Cached: the same escaped paths and user agents come back line after line, and undoing them
+    costs ~10 µs each.
+    """
     if "\\" not in value:
         return value
     out = bytearray()
@@ -119,30 +128,33 @@ def split_request(request: str) -> tuple[str | None, str | None, str | None]:
 
 
 def _dash_to_none(value: str | None) -> str | None:
-    return None if value in (None, "", "-") else unescape(value)
+    if value in (None, "", "-"):
+        return None
+    return unescape(value) if "\\" in value else value
 
 
-def _parse_access(text: str, log_type: str) -> dict[str, Any]:
+def _parse_access(log_type: str, text: str) -> dict[str, Any]:
     match = ACCESS_LINE.match(text)
     if not match:
         raise ParseError(f"not an {log_type} access log line")
-    method, path, protocol = split_request(unescape(match["request"]))
+    # One groups() call instead of a lookup per name: this runs for every line the streamer reads.
+    ip, _ident, _user, stamp, request, status, size, referer, agent, rest = match.groups()
+    method, path, protocol = split_request(unescape(request) if "\\" in request else request)
     record = {
-        "timestamp": clf_time_to_iso(match["time"]),
-        "ip_address": match["ip"],
+        "timestamp": clf_time_to_iso(stamp),
+        "ip_address": ip,
         "method": method,
         "path": path,
         "protocol": protocol,
-        "status_code": int(match["status"]),
+        "status_code": int(status),
         # Apache writes `-` for "no body" (CLF), so it means 0 bytes, not "unknown".
-        "response_size": 0 if match["size"] == "-" else int(match["size"]),
-        "referer": _dash_to_none(match["referer"]),
-        "user_agent": _dash_to_none(match["ua"]),
+        "response_size": 0 if size == "-" else int(size),
+        "referer": _dash_to_none(referer),
+        "user_agent": _dash_to_none(agent),
         "log_type": LOG_TYPES[log_type],
     }
-    extra = trailing_fields(match["rest"])
-    if extra:
-        record["extra"] = extra
+    if rest and not rest.isspace():  # most lines end at the user agent: no trailing fields to split
+        record["extra"] = trailing_fields(rest)
     return record
 
 
@@ -189,7 +201,7 @@ _KNOWN_APP_KEYS = {name for names in _APP_FIELDS.values() for name in names}
 
 def _parse_application(text: str) -> dict[str, Any]:
     try:
-        entry = json.loads(text)
+        entry = fastjson.loads(text)  # json.loads' result, faster; NaN stays NaN when the record is written
     except json.JSONDecodeError as exc:
         raise ParseError(f"not JSON: {exc.msg} at column {exc.colno}") from None
     if not isinstance(entry, dict):
@@ -216,7 +228,7 @@ def _parse_application(text: str) -> dict[str, Any]:
 
 
 _PARSERS: dict[str, Callable[[str], dict[str, Any]]] = {
-    "apache": lambda text: _parse_access(text, "apache"),
-    "nginx": lambda text: _parse_access(text, "nginx"),
+    "apache": partial(_parse_access, "apache"),  # partial: no Python frame of its own per line
+    "nginx": partial(_parse_access, "nginx"),
     "application": _parse_application,
 }

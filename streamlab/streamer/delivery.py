@@ -1,4 +1,4 @@
-"""Send a batch to Kafka and wait until every record is acknowledged; find ids that already arrived.
+"""Send a batch to Kafka, then wait until every record is acknowledged; find ids that already arrived.
 
 The engine talks to Kafka only through this class, so tests can swap in an in-memory fake. Writes go
 through librdkafka (confluent-kafka): idempotent, acks=all, and ~10x kafka-python's rate.
@@ -6,10 +6,10 @@ through librdkafka (confluent-kafka): idempotent, acks=all, and ~10x kafka-pytho
 
 from __future__ import annotations
 
-from ..clients.kafka_client import to_json_bytes
 from ..clients.librdkafka import make_fast_producer
 from ..clients.offsets import PartitionKey, end_offsets, read_range
 from ..errors import LabError
+from ..fastjson import dumps
 from .records import RECORD_ID_HEADER, Outgoing, split_record_id
 
 
@@ -24,37 +24,53 @@ class KafkaDelivery:
         self.flush_timeout_s = flush_timeout_s
         # Idempotence: the producer's own retries can never write a record twice.
         self.producer = make_fast_producer(bootstrap, delivery_timeout_s=flush_timeout_s, **{"linger.ms": 20})
+        self._reports: dict[tuple[str, str], dict] = {}
+        self._sent = 0
 
     def end_offsets(self) -> dict[PartitionKey, int]:
         return end_offsets(self.bootstrap, self.topics)
 
-    def deliver(self, batch: list[Outgoing]) -> dict[PartitionKey, int]:
-        """Send and block until acknowledged; the next offset after our records per partition."""
-        acked: dict[PartitionKey, int] = {}
-        errors: list[str] = []
-
-        def report(err, msg) -> None:
-            if err is not None:
-                errors.append(err.str())
-                return
-            key = (msg.topic(), msg.partition())
-            acked[key] = max(acked.get(key, 0), msg.offset() + 1)
-
+    def send(self, batch: list[Outgoing]) -> None:
+        """Hand the batch to librdkafka and return at once; `acknowledge()` waits for it."""
+        self._reports, self._sent = {}, len(batch)
         for record in batch:
-            self._send(record, report)
-        unacknowledged = self.producer.flush(self.flush_timeout_s)
-        if errors or unacknowledged:
-            raise self._failed(len(batch), errors[0] if errors else f"{unacknowledged} not acknowledged in {self.flush_timeout_s:.0f}s")
-        return acked
+            self._send(record)
 
-    def _send(self, record: Outgoing, report) -> None:
+    def _send(self, record: Outgoing) -> None:
+        # The delivery report goes into a dict per (topic, key) by its own C-level __setitem__:
+        # report[err] = msg, no Python frame per record (a third of a record's sending cost).
+        # Records of one key share a partition and are acknowledged in order, so report[None]
+        # ends as the last one. Were they split (partitions added mid-batch), it is still an
+        # acknowledged record: the offset after it can only be too low, and a resume then reads more.
+        report = self._reports.get((record.topic, record.key))
+        if report is None:
+            report = self._reports[(record.topic, record.key)] = {}
+        value = dumps(record.value)
         headers = [(RECORD_ID_HEADER, record.record_id.encode())]
-        value = to_json_bytes(record.value)
         try:
-            self.producer.produce(record.topic, value, record.key, headers=headers, on_delivery=report)
+            self.producer.produce(record.topic, value, record.key, headers=headers, on_delivery=report.__setitem__)
         except BufferError:  # the local queue is full: let acknowledgements drain, then send again
             self.producer.poll(0.5)
-            self.producer.produce(record.topic, value, record.key, headers=headers, on_delivery=report)
+            self.producer.produce(record.topic, value, record.key, headers=headers, on_delivery=report.__setitem__)
+
+    def acknowledge(self, wait: bool = True) -> dict[PartitionKey, int] | None:
+        """The next offset after our records per partition, once the sent batch is acknowledged.
+
+        Blocks until then; with wait=False, None while records are still travelling.
+        """
+        unacknowledged = self.producer.flush(self.flush_timeout_s if wait else 0)
+        errors = [err.str() for report in self._reports.values() for err in report if err is not None]
+        if errors or (unacknowledged and wait):
+            raise self._failed(self._sent, errors[0] if errors else f"{unacknowledged} not acknowledged in {self.flush_timeout_s:.0f}s")
+        if unacknowledged:
+            return None
+        acked: dict[PartitionKey, int] = {}
+        for report in self._reports.values():
+            msg = report.get(None)
+            if msg is not None:
+                key = (msg.topic(), msg.partition())
+                acked[key] = max(acked.get(key, 0), msg.offset() + 1)
+        return acked
 
     def _failed(self, count: int, reason: str) -> DeliveryError:
         return DeliveryError(

@@ -18,7 +18,7 @@ from .tail import Line
 RECORD_ID_HEADER = "record-id"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # made for every line: not frozen, which costs 4x to build
 class Outgoing:
     topic: str
     key: str
@@ -44,13 +44,23 @@ def build_record(
     topic: str,
     dlq_topic: str,
 ) -> Outgoing:
-    rid = record_id(source.name, line.epoch, line.offset)
-    try:
-        value = parse(line.text, source.log_type)
-    except ParseError as exc:
-        return Outgoing(dlq_topic, source.name, dead_letter_value(source, line, str(exc), rid), rid, True)
-    value.update(source_file=str(source.path), line_number=line.line_no, record_id=rid)
-    return Outgoing(topic, source.name, value, rid, False)
+    return record_builder(source, parse, topic, dlq_topic)(line, record_id(source.name, line.epoch, line.offset))
+
+
+def record_builder(source: Source, parse: Callable[[str, str], dict], topic: str,
+                   dlq_topic: str) -> Callable[[Line, str], Outgoing]:
+    """`build(line, record id)` for one source: what stays the same for every line is worked out once."""
+    name, log_type, path = source.name, source.log_type, str(source.path)
+
+    def build(line: Line, rid: str) -> Outgoing:
+        try:
+            value = parse(line.text, log_type)
+        except ParseError as exc:
+            return Outgoing(dlq_topic, name, dead_letter_value(source, line, str(exc), rid), rid, True)
+        value["source_file"], value["line_number"], value["record_id"] = path, line.line_no, rid
+        return Outgoing(topic, name, value, rid, False)
+
+    return build
 
 
 def dead_letter_value(source: Source, line: Line, reason: str, rid: str) -> dict[str, Any]:
