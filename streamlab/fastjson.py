@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 import orjson
 
-_LONG_NUMBER = {bytes: re.compile(rb"[0-9]{19}"), str: re.compile(r"[0-9]{19}")}
+_DIGITS_TO_ZERO = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))  # "0" for a digit, " " for the rest
+_LONG_NUMBER = b"0" * 19
 
 
 class Constant(float):
@@ -43,7 +43,9 @@ def dumps(value: Any) -> bytes:
 
 def loads(data: bytes | str) -> Any:
     """What json.loads returns (or raises) for UTF-8 `data`; orjson's speed for ordinary JSON."""
-    if not _LONG_NUMBER[type(data)].search(data):
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    # translate + `in` scan at C speed (~1 µs per KB), where a [0-9]{19} regex takes ~15.
+    if _LONG_NUMBER not in raw.translate(_DIGITS_TO_ZERO):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
