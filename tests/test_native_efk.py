@@ -1,7 +1,6 @@
 """The EFK fan-out as a native fluent-bit process against the real lab (issue 11, item 12).
 
-NOT YET RUN by its author (written while another engineer held the lab's ports); run it with
-`FLUENT_BIT_BIN=/path/to/fluent-bit .venv/bin/python -m pytest tests/test_native_efk.py`.
+Run it with `FLUENT_BIT_BIN=/path/to/fluent-bit .venv/bin/python -m pytest tests/test_native_efk.py`.
 
 Fluent Bit comes from no registry the lab installs from (Homebrew, or the vendor's apt repository:
 `make doctor` says how), so without a binary these tests skip and say why.
@@ -9,6 +8,7 @@ Fluent Bit comes from no registry the lab installs from (Homebrew, or the vendor
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -49,6 +49,10 @@ def test_switch_efk_runs_fluent_bit_health_gated_and_verify_finds_every_event_on
     assert set(rows) == {"s3", "opensearch"}, verified.stdout
     for sink, (received, missing, duplicated, *_) in rows.items():
         assert (received, missing, duplicated) == ("300", "0", "0"), f"{sink}: {verified.stdout}"
+
+    graded = run_cli("check", "fanout-efk", "--json", timeout=120)
+    (report,) = json.loads(graded.stdout)["labs"]
+    assert report["done"] and graded.returncode == 0, report  # raw copies, documents, payload lifted
 
 
 def test_switching_away_stops_fluent_bit(efk_lab):

@@ -18,6 +18,9 @@ from ..lab import Lab
 
 DRILL_HEADER = "streamlab-drill"
 LEAD_S = 3.0  # events flow this long before the fault
+# How long after the outage the sinks may take to catch up: a restarted OpenSearch needs 20-60 s on a
+# busy laptop, then the sink's retry backoff (doubling, up to 30 s) must come round once more.
+RECOVERY_S = 240
 MALFORMED = (b"{not json", b"\xff\xfe binary", b"[1, 2", b"plain text, not an event")
 
 
@@ -28,7 +31,7 @@ def break_service(lab: Lab, service: str, down_s: float, count: int, rate: float
     require_active_pipeline(lab)
     lab.console.print(f"[bold]drill:[/bold] {service} will be killed for {down_s:.0f}s while {count} tagged events are sent; {watch_hint(lab)}")
     outcome: dict = {}
-    verifier = threading.Thread(target=lambda: outcome.update(result=_safely(run, lab, count, rate, down_s + 120)), daemon=True)
+    verifier = threading.Thread(target=lambda: outcome.update(result=_safely(run, lab, count, rate, down_s + RECOVERY_S)), daemon=True)
     verifier.start()  # it finds the active pipeline while the service still answers, then keeps sending
     time.sleep(LEAD_S)
     pid = lab.runtime.kill(service)
