@@ -54,6 +54,16 @@ def test_verify_reports_zero_missing_in_s3_and_opensearch(fanout_lab):
     print("verify connect fan-out:", rows)
 
 
+def test_verify_at_a_slow_rate_counts_the_records_an_object_gains_after_its_first_upload(fanout_lab):
+    """At 15 events/s a partition's object is uploaded at a flush while still open, then overwritten as it
+    fills: verify reads it again (it used to read each key once and report the rest missing)."""
+    run_cli("switch", "connect", timeout=180)
+    result = run_cli("verify", "--count", "150", "--rate", "15", timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = verify_rows(result.stdout)
+    assert rows["s3"][:3] == ["150", "0", "0"], rows
+
+
 def test_documents_are_searchable_with_the_right_types(fanout_lab):
     run_cli("switch", "connect", timeout=180)
     assert run_cli("verify", "--count", "50", timeout=180).returncode == 0

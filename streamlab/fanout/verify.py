@@ -67,12 +67,18 @@ class SinkProgress:
 
 
 class S3Watcher:
-    """Reads each new object in the run's hour folders once and counts this run's records."""
+    """Reads each new or grown object in the run's hour folders and counts this run's records.
+
+    The S3 sink uploads a partition's open object at each offset flush and overwrites it as it grows
+    (same key, more records), so an object is read again whenever its ETag changes; records already
+    counted from that key are not counted twice.
+    """
 
     def __init__(self, lab: Lab, prefix: str, hour_folder: str, run_id: str):
         self.settings, self.prefix, self.hour_folder, self.run_id = lab.settings, prefix, hour_folder, run_id
         self.client = s3_client(lab.settings)
-        self.seen_keys: set[str] = set()
+        self.read_etags: dict[str, str] = {}  # key -> the ETag last read
+        self.seqs_by_key: dict[str, set[int]] = {}
         self.started = datetime.now(timezone.utc) - timedelta(minutes=1)
         self.progress = SinkProgress(f"s3://{lab.settings.S3_BUCKET}/{prefix}")
         self.readers = ThreadPoolExecutor(max_workers=8)  # GETs are I/O: read new objects side by side
@@ -85,19 +91,20 @@ class S3Watcher:
             hour += timedelta(hours=1)
         return folders
 
-    def keys(self) -> list[str]:
+    def listing(self) -> dict[str, str]:
+        """Key -> ETag of every object in the run's hour folders."""
         paginator = self.client.get_paginator("list_objects_v2")
         with s3_errors(self.settings, f"listing {self.prefix}"):  # a LabError: the watcher tries again
-            return [
-                item["Key"]
+            return {
+                item["Key"]: item.get("ETag", "")
                 for folder in self.folders()
                 for page in paginator.paginate(Bucket=self.settings.S3_BUCKET, Prefix=folder)
                 for item in page.get("Contents", [])
-            ]
+            }
 
     def skip_existing(self) -> None:
-        """Objects written before this run cannot hold its events: never read them."""
-        self.seen_keys.update(self.keys())
+        """Objects as they were before this run cannot hold its events; once they grow they are read."""
+        self.read_etags.update(self.listing())
 
     def _seqs(self, key: str) -> list[int] | None:
         """This run's sequence numbers in one object; None when it cannot be read yet (retried later)."""
@@ -108,12 +115,14 @@ class S3Watcher:
             return None
 
     def poll(self) -> None:
-        new = [key for key in self.keys() if key not in self.seen_keys]
+        changed = {key: etag for key, etag in self.listing().items() if self.read_etags.get(key) != etag}
         now = time.time()
-        for key, seqs in zip(new, self.readers.map(self._seqs, new)):
+        for (key, etag), seqs in zip(changed.items(), self.readers.map(self._seqs, list(changed))):
             if seqs is not None:
-                self.seen_keys.add(key)
-                self.progress.record(seqs, now)
+                self.read_etags[key] = etag
+                counted = self.seqs_by_key.setdefault(key, set())
+                self.progress.record([seq for seq in seqs if seq not in counted], now)
+                counted.update(seqs)
 
 
 class SearchWatcher:
