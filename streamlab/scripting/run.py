@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 from typing import Callable
@@ -28,9 +29,17 @@ TRACEBACK_VAR = "STREAMLAB_TRACEBACK"  # set it to see where an unexpected error
 err_console = Console(stderr=True, soft_wrap=True)
 
 
+def _ctrl_c_stops() -> None:
+    """A parent that ignored SIGINT (`nohup`, a background `&`, a test runner) passes that on to its
+    children, and Python then never raises KeyboardInterrupt: the scripts could not be stopped."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def run_main(main: Callable[[], int | None], console: Console = err_console) -> None:
     """Run a script's main, or the CLI's typer app, and exit with its code (the table above)."""
     threading.excepthook = lambda failure: _thread_failed(console, failure)
+    _ctrl_c_stops()
     try:
         code = _as_called(main)()
     except LabError as exc:
