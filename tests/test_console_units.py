@@ -63,6 +63,7 @@ from streamlab.console.s3_tree import (
 )
 from streamlab.console.sampler import Probe, Sampler
 from streamlab.console.sources import Sources
+from streamlab.console.sources.s3 import S3Watcher
 from streamlab.console.sse import event
 from streamlab.console.tables import hits_table, jsonl_table
 from streamlab.console.watch import LabWatch
@@ -219,6 +220,80 @@ def test_tally_survives_a_topic_created_again_and_other_layouts():
     assert offset_of("x/web_logs+12+00000000000000000345.jsonl.gz") == (12, 345)
     assert offset_of("x/efk-20261123T100000-uuid.jsonl") is None
     assert line_count(b'{"a":1}\n{"a":2}\n\n') == 2
+
+
+def test_tally_counts_an_object_overwritten_as_it_fills_once_by_key():
+    """The S3 sink uploads a partition's open object at each flush and overwrites it as it grows."""
+    tally = S3Tally()
+    tally.observe(key(0, 0))
+    tally.counted(key(0, 0), 3)
+    tally.rewritten(key(0, 0))  # same key, new ETag
+    assert tally.records == 3 and tally.pending == 1 and tally.to_read(5) == [key(0, 0)]  # the old count until read again
+    tally.counted(key(0, 0), 7)
+    assert tally.records == 7 and tally.pending == 0  # replaced, not 3 + 7
+    tally.rewritten(key(0, 0, hour="09"))  # an object the tally never took in: nothing to read
+    assert tally.to_read(5) == []
+    tally.observe(key(0, 7))  # a new key adds
+    tally.counted(key(0, 7), 2)
+    assert tally.records == 9 and tally.objects == 2
+    tally.rewritten(key(0, 0))  # no longer the newest: its records follow from the offsets
+    assert tally.to_read(5) == [] and tally.records == 9
+
+
+def test_tally_counts_other_layouts_by_key_and_settles_them():
+    efk = "raw/efk/2026/11/23/10/efk-20261123T100000-a.jsonl"
+    tally = S3Tally()
+    tally.observe(efk)
+    tally.counted(efk, 3)
+    tally.rewritten(efk)
+    assert tally.waiting(efk) and tally.records == 3
+    tally.counted(efk, 7)
+    assert tally.records == 7 and not tally.waiting(efk)
+    tally.observe(efk.replace("-a.", "-b."))
+    tally.counted(efk.replace("-a.", "-b."), 5)
+    assert tally.records == 12
+    tally.settle(efk)  # its hour has passed: the count stays, the key is dropped
+    assert tally.records == 12 and efk not in tally.lines
+
+
+class ListedS3:
+    """list_page and read over a dict of key -> (ETag, body), with S3's order and StartAfter."""
+
+    def __init__(self):
+        self.objects: dict[str, tuple[str, bytes]] = {}
+        self.listed: list[tuple[str, str | None]] = []
+        self.reads: list[str] = []
+
+    def put(self, key_: str, etag: str, records: int) -> None:
+        self.objects[key_] = (etag, b"".join(b'{"n": %d}\n' % i for i in range(records)))
+
+    def list_page(self, prefix, delimiter=None, start_after=None, token=None):
+        self.listed.append((prefix, start_after))
+        keys = sorted(k for k in self.objects if k.startswith(prefix) and (start_after is None or k > start_after))
+        return {"Contents": [{"Key": k, "ETag": self.objects[k][0], "Size": len(self.objects[k][1])} for k in keys], "IsTruncated": False}
+
+    def read(self, key_):
+        self.reads.append(key_)
+        return self.objects[key_][1]
+
+
+def test_s3_watcher_reads_an_object_again_when_its_etag_changes():
+    store, half_past_ten = ListedS3(), datetime(2026, 11, 23, 10, 30, tzinfo=timezone.utc)
+    watcher = S3Watcher(store, connect_pipeline(), clock=lambda: half_past_ten)
+    store.put(key(0, 0, hour="09"), "x", 10)
+    store.put(key(0, 10), "a", 3)
+    assert watcher.poll(1)["records"] == 10 + 3  # the first scan
+    store.put(key(0, 10), "b", 7)  # the open object, overwritten as it fills
+    figures = watcher.poll(1)
+    assert figures["records"] == 10 + 7 and figures["objects"] == 2 and figures["pending"] == 0
+    store.reads.clear()
+    assert watcher.poll(1)["records"] == 17 and store.reads == []  # unchanged: not read again
+    store.listed.clear()
+    store.put(key(0, 17), "c", 2)  # the next object adds
+    assert watcher.poll(1)["records"] == 10 + 7 + 2 and store.reads == [key(0, 17)]
+    # Each partition is listed from its newest key on (StartAfter just before it), never from the folder's start.
+    assert store.listed == [(key(0, 0, hour="09").rsplit("+", 1)[0] + "+", key(0, 0, hour="09")[:-1]),
+                            (key(0, 10).rsplit("+", 1)[0] + "+", key(0, 10)[:-1])]
 
 
 # --- messages ------------------------------------------------------------------------------------------

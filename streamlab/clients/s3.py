@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Callable
 
 import boto3
 from botocore.config import Config
@@ -54,6 +54,37 @@ def object_body(client, bucket: str, key: str) -> bytes:
     """An object's bytes, gunzipped when the key ends in .gz."""
     data = client.get_object(Bucket=bucket, Key=key)["Body"].read()
     return gzip.decompress(data) if key.endswith(".gz") else data
+
+
+def object_version(item: Mapping) -> str:
+    """What tells one upload of a key from the next in a listing: its ETag, and its size."""
+    return f"{item.get('ETag', '')}/{item.get('Size', '')}"
+
+
+class ObjectVersions:
+    """The version of each object last taken in, so that an object is read again only once it changed.
+
+    The lab's S3 sink uploads a partition's open object at each offset flush and overwrites it as it
+    fills (same key, new ETag, more records): an object read once may hold more records later. Its
+    records are then counted again by key, replacing what that key held, never added to it.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}  # key -> version
+
+    def changed(self, listing: Mapping[str, str]) -> dict[str, str]:
+        """Key -> version of the listed objects not taken in yet, or changed since (in listing order)."""
+        return {key: version for key, version in listing.items() if self.known.get(key) != version}
+
+    def note(self, key: str, version: str) -> None:
+        self.known[key] = version
+
+    def forget(self, keep: Callable[[str], bool]) -> list[str]:
+        """Drops the keys that will not be listed again; returns them."""
+        gone = [key for key in self.known if not keep(key)]
+        for key in gone:
+            del self.known[key]
+        return gone
 
 
 # Objects read side by side when records are counted (GETs are I/O; boto3 pools 10 connections).

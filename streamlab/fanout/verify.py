@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from ..clients.kafka_client import SETTINGS_HINT, to_json_bytes
 from ..clients.senders import ConfluentSender, Deliveries
 from ..clients.opensearch import OpenSearch
-from ..clients.s3 import object_body, s3_client, s3_errors
+from ..clients.s3 import ObjectVersions, object_body, object_version, s3_client, s3_errors
 from ..errors import LabError
 from ..lab import Lab
 from ..labs.weblogs import WebLogFactory
@@ -70,14 +70,14 @@ class S3Watcher:
     """Reads each new or grown object in the run's hour folders and counts this run's records.
 
     The S3 sink uploads a partition's open object at each offset flush and overwrites it as it grows
-    (same key, more records), so an object is read again whenever its ETag changes; records already
-    counted from that key are not counted twice.
+    (same key, more records), so an object is read again whenever its version (ETag, size) changes;
+    records already counted from that key are not counted twice.
     """
 
     def __init__(self, lab: Lab, prefix: str, hour_folder: str, run_id: str):
         self.settings, self.prefix, self.hour_folder, self.run_id = lab.settings, prefix, hour_folder, run_id
         self.client = s3_client(lab.settings)
-        self.read_etags: dict[str, str] = {}  # key -> the ETag last read
+        self.versions = ObjectVersions()  # key -> the version last read
         self.seqs_by_key: dict[str, set[int]] = {}
         self.started = datetime.now(timezone.utc) - timedelta(minutes=1)
         self.progress = SinkProgress(f"s3://{lab.settings.S3_BUCKET}/{prefix}")
@@ -92,11 +92,11 @@ class S3Watcher:
         return folders
 
     def listing(self) -> dict[str, str]:
-        """Key -> ETag of every object in the run's hour folders."""
+        """Key -> version of every object in the run's hour folders."""
         paginator = self.client.get_paginator("list_objects_v2")
         with s3_errors(self.settings, f"listing {self.prefix}"):  # a LabError: the watcher tries again
             return {
-                item["Key"]: item.get("ETag", "")
+                item["Key"]: object_version(item)
                 for folder in self.folders()
                 for page in paginator.paginate(Bucket=self.settings.S3_BUCKET, Prefix=folder)
                 for item in page.get("Contents", [])
@@ -104,7 +104,7 @@ class S3Watcher:
 
     def skip_existing(self) -> None:
         """Objects as they were before this run cannot hold its events; once they grow they are read."""
-        self.read_etags.update(self.listing())
+        self.versions.known.update(self.listing())
 
     def _seqs(self, key: str) -> list[int] | None:
         """This run's sequence numbers in one object; None when it cannot be read yet (retried later)."""
@@ -115,11 +115,11 @@ class S3Watcher:
             return None
 
     def poll(self) -> None:
-        changed = {key: etag for key, etag in self.listing().items() if self.read_etags.get(key) != etag}
+        changed = self.versions.changed(self.listing())
         now = time.time()
-        for (key, etag), seqs in zip(changed.items(), self.readers.map(self._seqs, list(changed))):
+        for (key, version), seqs in zip(changed.items(), self.readers.map(self._seqs, list(changed))):
             if seqs is not None:
-                self.read_etags[key] = etag
+                self.versions.note(key, version)
                 counted = self.seqs_by_key.setdefault(key, set())
                 self.progress.record([seq for seq in seqs if seq not in counted], now)
                 counted.update(seqs)

@@ -14,7 +14,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
-from ...clients.s3 import s3_location
+from ...clients.s3 import ObjectVersions, object_version, s3_location
 from ...config import Settings
 from ..errors import ConsoleError, not_found, unavailable
 from ..flow import ActivePipeline
@@ -108,7 +108,9 @@ class S3Source:
 
 class S3Watcher:
     """Tallies what the active pipeline's sink wrote: a first scan of its prefix, then only the
-    current and previous hour folders, listing only keys newer than those already seen."""
+    current and previous hour folders. An object is counted again when it changes (ETag or size):
+    the S3 sink overwrites a partition's newest object as it fills, so each partition is listed
+    from its newest key on (not after it), which keeps every poll to about one page a partition."""
 
     def __init__(self, source: S3Source, pipeline: ActivePipeline, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
         self.source, self.pipeline, self.clock = source, pipeline, clock
@@ -116,15 +118,16 @@ class S3Watcher:
         self.tally = S3Tally()
         self.scanned = False
         self.partial = False
-        self.marks: dict[str, str] = {}  # listing prefix -> the last key seen under it
-        self.seen: dict[str, set[str]] = {}  # hour folder -> keys (layouts without offsets in names)
+        self.marks: dict[str, str] = {}  # listing prefix -> the newest key seen under it (offset-named objects)
+        self.versions = ObjectVersions()  # the listed folders' objects as last counted
 
     def poll(self, partitions: int) -> dict:
         if not self.scanned:
-            self._first_scan()
+            self._take_in(self._first_scan())
         else:
             for folder in self.hour_folders():
-                self._list_new(folder, partitions)
+                self._take_in(self._list_folder(folder, partitions))
+        self._forget_old_folders()
         self._read_pending()
         return {"objects": self.tally.objects, "records": self.tally.records, "pending": self.tally.pending, "partial": self.partial}
 
@@ -132,56 +135,61 @@ class S3Watcher:
         now = self.clock()
         return [self.prefix + hour.strftime(self.pipeline.hour_folder) for hour in (now - timedelta(hours=1), now)]
 
-    def _first_scan(self) -> None:
-        token, pages = None, 0
+    def _first_scan(self) -> dict[str, str]:
+        listing, token, pages = {}, None, 0
         while pages < FIRST_SCAN_PAGES:
             page = self.source.list_page(self.prefix, token=token)
-            for item in page.get("Contents", []):
-                self._observe(item["Key"])
+            listing.update((item["Key"], object_version(item)) for item in page.get("Contents", []))
             pages += 1
             token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
             if not token:
                 break
         self.partial = token is not None
         self.scanned = True
+        return listing
 
     def _list_prefixes(self, folder: str, partitions: int) -> list[str]:
-        """Offset-named objects sort by offset within `<topic>+<partition>+`: list each partition after its mark."""
+        """Offset-named objects sort by offset within `<topic>+<partition>+`: list each partition from its mark."""
         if not self.pipeline.offset_keys:
             return [folder]
         return [f"{folder}{self.pipeline.topic}+{p}+" for p in range(max(1, partitions))]
 
-    def _list_new(self, folder: str, partitions: int) -> None:
+    def _list_folder(self, folder: str, partitions: int) -> dict[str, str]:
+        """Key -> version of the folder's objects from each partition's newest key on (all of them for other layouts)."""
+        listing = {}
         for prefix in self._list_prefixes(folder, partitions):
+            mark = self.marks.get(prefix) if self.pipeline.offset_keys else None
+            start_after = mark[:-1] if mark else None  # just before the mark, so that the mark is listed again
             token = None
             while True:
-                start_after = self.marks.get(prefix) if self.pipeline.offset_keys else None
                 page = self.source.list_page(prefix, start_after=start_after, token=token)
-                for item in page.get("Contents", []):
-                    self._observe(item["Key"])
+                listing.update((item["Key"], object_version(item)) for item in page.get("Contents", []))
                 token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
                 if not token:
                     break
+        return listing
 
-    def _observe(self, key: str) -> None:
-        folder = key[: key.rfind("/") + 1]
-        if self.pipeline.offset_keys:
-            mark_prefix = key[: key.rfind("+") + 1]  # folder + <topic>+<partition>+
-            if key <= self.marks.get(mark_prefix, ""):
-                return
-            self.marks[mark_prefix] = key
-        else:
-            keys = self.seen.setdefault(folder, set())
-            if key in keys:
-                return
-            keys.add(key)
-            self._forget_old_folders()
-        self.tally.observe(key)
+    def _take_in(self, listing: dict[str, str]) -> None:
+        """New objects to the tally, changed ones to be read again (in key order: by offset within a partition)."""
+        for key, version in self.versions.changed(listing).items():
+            if self.pipeline.offset_keys:
+                mark_prefix = key[: key.rfind("+") + 1]  # folder + <topic>+<partition>+
+                mark = self.marks.get(mark_prefix, "")
+                if key < mark:
+                    continue  # older than the partition's newest object: its records follow from offsets
+                self.marks[mark_prefix] = key
+            if key in self.versions.known:
+                self.tally.rewritten(key)
+            else:
+                self.tally.observe(key)
+            self.versions.note(key, version)
 
     def _forget_old_folders(self) -> None:
-        keep = set(self.hour_folders())
-        for folder in [f for f in self.seen if f not in keep and len(self.seen) > 2]:
-            del self.seen[folder]
+        """Objects outside the listed hour folders are not listed again: keep no state for them."""
+        listed = tuple(self.hour_folders())
+        for key in self.versions.forget(keep=lambda key: key.startswith(listed) or self.tally.waiting(key)):
+            self.tally.settle(key)
+        self.marks = {prefix: key for prefix, key in self.marks.items() if prefix.startswith(listed)}
 
     def _read_pending(self) -> None:
         for key in self.tally.to_read(READS_PER_POLL):
