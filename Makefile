@@ -1,5 +1,5 @@
 # streamlab: every target calls the `streamlab` CLI from a project virtualenv it creates itself.
-# `make up` and `make test` work on a fresh clone (Python 3.10+, and Docker or Java 17 + Maven).
+# `make up` and `make test` work on a fresh clone (Python 3.11+, and Docker or Java 17 + Maven).
 
 PYTHON ?= python3
 VENV   := .venv

@@ -33,6 +33,18 @@ def test_environment_beats_env_file_beats_defaults(tmp_path: Path):
     assert (settings.RUNTIME, settings.S3_BUCKET, settings.JVM_HEAP) == ("native", "from-env", "256m")
 
 
+def test_one_minimum_python_in_pyproject_the_doctor_and_both_readmes():
+    from streamlab.bundle.wheels import read_pyproject
+    from streamlab.runtime.doctor import MIN_PYTHON, _python
+
+    minimum = ".".join(map(str, MIN_PYTHON))
+    assert read_pyproject()["project"]["requires-python"] == f">={minimum}"
+    assert _python().name == f"python {minimum}+"
+    repo = Path(__file__).resolve().parent.parent
+    for readme in ("README.md", "README.ko.md"):
+        assert f"Python {minimum}+" in (repo / readme).read_text(), readme
+
+
 def test_bad_runtime_is_one_clear_error(tmp_path: Path):
     with pytest.raises(LabError, match="RUNTIME='podman' is not one of auto, docker, native"):
         load_settings(env_file=tmp_path / "none", environ={"RUNTIME": "podman"})

@@ -36,9 +36,12 @@ class Check:
     detail: str
 
 
+MIN_PYTHON = (3, 11)  # pyproject.toml's requires-python: the pinned typer needs 3.11
+
+
 def _python() -> Check:
     version = ".".join(map(str, sys.version_info[:3]))
-    return Check("python", OK if sys.version_info >= (3, 10) else FAIL, version)
+    return Check("python {}.{}+".format(*MIN_PYTHON), OK if sys.version_info >= MIN_PYTHON else FAIL, version)
 
 
 def _java() -> Check:
