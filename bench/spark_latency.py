@@ -31,17 +31,15 @@ from streamlab.clients.librdkafka import make_fast_producer
 from streamlab.clients.topics import require_topics
 from streamlab.labs.fms import FmsSimulator
 from streamlab.spark.session import spark_session
-from streamlab.spark.state import checkpoint_offsets
+from streamlab.spark.state import checkpoint_offsets, committed_files, sink_log
 
 
-def watch_batches(log: Path, seen: dict[int, float], stop: threading.Event) -> None:
-    """Note when each batch's entry appears in the sink's log (polled every 20 ms)."""
+def watch_batches(output: Path, seen: dict[int, float], stop: threading.Event) -> None:
+    """Note when each batch's entry appears in the sink's log under `output` (polled every 20 ms)."""
     while not stop.is_set():
-        if log.is_dir():
-            for entry in log.iterdir():
-                name = entry.name.removesuffix(".compact")
-                if name.isdigit() and int(name) not in seen:
-                    seen[int(name)] = time.time()
+        for batch in sink_log(output):
+            if batch not in seen:
+                seen[batch] = time.time()
         time.sleep(0.02)
 
 
@@ -72,16 +70,6 @@ def produce_steadily(topic: str, count: int, rate: float) -> None:
     producer.flush(30)
 
 
-def batch_of_file(log: Path) -> dict[str, int]:
-    files = {}
-    for entry in log.iterdir():
-        name = entry.name.removesuffix(".compact")
-        if name.isdigit():
-            for line in entry.read_text().splitlines()[1:]:
-                files[json.loads(line)["path"]] = int(name)
-    return files
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=200.0, help="events per second (default: %(default)s)")
@@ -92,7 +80,7 @@ def main() -> None:
     topic = f"bench_spark_{int(time.time())}"
     require_topics(settings.KAFKA_BOOTSTRAP, topic, create=True)
     work = Path(tempfile.mkdtemp(prefix="spark-bench-"))
-    log, checkpoint = work / topic / "_spark_metadata", work / "checkpoint"
+    output, checkpoint = work / topic, work / "checkpoint"
     print(machine_line())
     job = subprocess.Popen([sys.executable, "processors/spark_streaming.py", "--topic", topic, "--schema", "sensor-data",
                             "--output", str(work), "--checkpoint", str(checkpoint), "--trigger", str(args.trigger)],
@@ -100,7 +88,7 @@ def main() -> None:
     seen: dict[int, float] = {}
     peak: dict[str, int] = {}
     stop = threading.Event()
-    threads = [threading.Thread(target=watch_batches, args=(log, seen, stop)),
+    threads = [threading.Thread(target=watch_batches, args=(output, seen, stop)),
                threading.Thread(target=sample_rss, args=(job, peak, stop))]
     for thread in threads:
         thread.start()
@@ -121,7 +109,7 @@ def main() -> None:
         stop.set()
         for thread in threads:
             thread.join()
-    report(work / topic, seen, peak, args)
+    report(output, seen, peak, args)
 
 
 def report(output: Path, seen: dict[int, float], peak: dict[str, int], args) -> None:
@@ -131,7 +119,7 @@ def report(output: Path, seen: dict[int, float], peak: dict[str, int], args) -> 
     rows = (spark.read.parquet(str(output)).select(F.input_file_name().alias("file"), "kafka_timestamp")
             .collect())
     spark.stop()
-    batch_of = batch_of_file(output / "_spark_metadata")
+    batch_of = committed_files(output)
     latencies = sorted(seen[batch_of[row.file]] - row.kafka_timestamp.timestamp() for row in rows
                        if row.kafka_timestamp.timestamp() >= args.measured_from)
     print(f"parquet: {len(rows):,} of {args.count:,} rows, {len(set(batch_of.values()))} batches, trigger {args.trigger:g} s; "

@@ -26,12 +26,14 @@ from streamlab.spark.schemas import SCHEMAS  # noqa: E402
 
 def parse_args(argv=None):
     parser = kafka_parser("spark_aggregate.py", "1-minute windows over a topic with Spark.", "sensor-data")
-    parser.add_argument("--output-topic", default=None, help="where windows go (default: sensor-stats, or web-log-stats for web_logs)")
+    stats = ", ".join(f"{schema.stats_topic} for {topic}" for topic, schema in SCHEMAS.items())
+    parser.add_argument("--output-topic", default=None, help=f"where windows go (default: {stats})")
     parser.add_argument("--window", type=int, default=60, help="window length in seconds")
     parser.add_argument("--watermark", type=int, default=30, help="seconds a window waits for late events")
     add_job_args(parser, trigger_s=5.0)
     args = parser.parse_args(argv)
     check_job_args(parser, args)
+    args.output_topic = args.output_topic or SCHEMAS[args.schema].stats_topic
     if args.window < 1 or args.watermark < 0:
         parser.error("--window must be at least 1 and --watermark not negative")
     return args
@@ -39,7 +41,6 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    args.output_topic = args.output_topic or SCHEMAS[args.schema].stats_topic
     require_script_topics(args, args.topic, args.output_topic)
     return run_aggregate(args, lambda line: err_console.print(line, highlight=False))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..spark.schemas import SCHEMAS
 from ..spark.session import connector_jars_present, pyspark_ready
 from ..spark.state import checkpoint_offsets, parquet_output
 from .model import Criterion, judged
@@ -15,8 +16,8 @@ from .observe import Observer
 MAX_LAG = 100  # records the checkpoint may trail the topic by: one trigger's worth at the simulator's pace
 
 
-def spark_lab(view: Observer, data_dir: Path, checkpoints: Path, jars: Path,
-              topic: str = "sensor-data", stats_topic: str = "sensor-stats") -> list[Criterion]:
+def spark_lab(view: Observer, data_dir: Path, checkpoints: Path, jars: Path, topic: str = "sensor-data") -> list[Criterion]:
+    stats_topic = SCHEMAS[topic].stats_topic
     output = parquet_output(data_dir / topic)
     lag = _lag(view.end_offsets(topic), checkpoint_offsets(checkpoints / f"stream-{topic}").get(topic, {}))
     windows = [r for r in view.recent(stats_topic) if "window_start" in r]

@@ -4,7 +4,7 @@
     session.py    a local SparkSession with the Kafka connector jars from the jar cache, quiet logs
     parsing.py    Kafka rows -> typed columns + event time + date; unparsable rows keep their raw text
     windows.py    1-minute tumbling windows with a watermark, per device or per status class
-    publish.py    each micro-batch's updated windows to the console and to a Kafka topic as JSON
+    publish.py    the queries' sinks: Parquet by date; each micro-batch's updated windows to the console and Kafka
     progress.py   one line per micro-batch (rows, input rate, batch duration) while a query runs
     jobs.py       the two jobs: Kafka -> Parquet (exactly once through the checkpoint), and the windows
 

@@ -72,10 +72,7 @@ def run_stream(args: argparse.Namespace, show: Callable[[str], None]) -> int:
     checkpoint = args.checkpoint or default_checkpoint("stream", args.topic)
     spark = session.spark_session(f"streamlab-stream-{args.topic}", Path(load_settings().LAB_JARS), args.driver_memory)
     rows = _rows(spark, args, schema)
-    writer = (rows.writeStream.format("parquet").queryName("parquet")
-              .option("path", str(output)).option("checkpointLocation", str(checkpoint))
-              .partitionBy("date").outputMode("append"))
-    query = writer.trigger(**_trigger(args)).start()
+    query = publish.start_parquet_query(rows, output, checkpoint, _trigger(args), "parquet")
     show(f"{args.topic} -> {output} (checkpoint {checkpoint}); Ctrl+C to stop")
     return _follow(spark, query, show)
 
@@ -83,15 +80,14 @@ def run_stream(args: argparse.Namespace, show: Callable[[str], None]) -> int:
 def run_aggregate(args: argparse.Namespace, show: Callable[[str], None]) -> int:
     """1-minute windows with a watermark, to the console and to the stats topic (update mode)."""
     schema = SCHEMAS[args.schema]
-    output_topic = args.output_topic or schema.stats_topic
     checkpoint = args.checkpoint or default_checkpoint("aggregate", args.topic)
     producer = make_fast_producer(args.bootstrap_servers)
     spark = session.spark_session(f"streamlab-aggregate-{args.topic}", Path(load_settings().LAB_JARS), args.driver_memory)
     rows = _rows(spark, args, schema)
     stats = windows.window_stats(rows, schema, args.window, args.watermark)
-    sender = publish.batch_publisher(producer, output_topic, schema, show)
+    sender = publish.batch_publisher(producer, args.output_topic, schema, show)
     query = publish.start_window_query(stats, sender, checkpoint, _trigger(args), "windows")
-    show(f"{args.window} s windows over {args.topic} (watermark {args.watermark} s) -> {output_topic}; Ctrl+C to stop")
+    show(f"{args.window} s windows over {args.topic} (watermark {args.watermark} s) -> {args.output_topic}; Ctrl+C to stop")
     return _follow(spark, query, show)
 
 

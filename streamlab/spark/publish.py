@@ -1,6 +1,6 @@
-"""Each micro-batch's updated windows, to the console and to a Kafka topic as JSON.
+"""Where the jobs' queries write: Parquet by date; each micro-batch's updated windows to the console and Kafka.
 
-The query runs in update mode: a window is sent again each time a batch changes it, under the key
+The window query runs in update mode: a window is sent again each time a batch changes it, under the key
 `<group>|<window_start>`. A reader keeps the latest value per key (a compacted topic's semantics);
 the rows replace each other and are never to be added up. The last update of a window is final once
 the watermark passed its end.
@@ -36,6 +36,19 @@ def batch_publisher(producer, topic: str, schema: TopicSchema, show: Callable[[s
             raise RuntimeError(f"batch {batch_id}: Kafka did not acknowledge every window within 30 s")
 
     return publish
+
+
+def start_parquet_query(rows, output, checkpoint, trigger: dict, name: str):
+    """Append `rows` as Parquet under `output`, a folder per date; `trigger` as for start_window_query."""
+    return (
+        rows.writeStream.format("parquet").queryName(name)
+        .option("path", str(output))
+        .option("checkpointLocation", str(checkpoint))
+        .partitionBy("date")
+        .outputMode("append")
+        .trigger(**trigger)
+        .start()
+    )
 
 
 def start_window_query(stats, publish, checkpoint, trigger: dict, name: str):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..topology import load_topology
+
 
 @dataclass(frozen=True)
 class TopicSchema:
@@ -15,7 +17,11 @@ class TopicSchema:
     time_field: str     # the event's own timestamp (ISO 8601); Kafka's timestamp stands in when unparsable
     group_by: str       # SQL expression the windows are grouped by
     group_name: str     # its column name in the window rows
-    stats_topic: str    # where `make spark-aggregate` publishes the windows
+
+    @property
+    def stats_topic(self) -> str:
+        """Where `make spark-aggregate` publishes the windows: lab.yaml's `services.spark.stats_topics`."""
+        return load_topology().services["spark"].extra["stats_topics"][self.topic]
 
 
 SCHEMAS = {
@@ -28,7 +34,6 @@ SCHEMAS = {
             time_field="time",
             group_by="DeviceId",
             group_name="DeviceId",
-            stats_topic="sensor-stats",
         ),
         TopicSchema(
             topic="web_logs",
@@ -36,7 +41,6 @@ SCHEMAS = {
             time_field="timestamp",
             group_by="concat(cast(floor(status_code / 100) AS STRING), 'xx')",
             group_name="status_class",
-            stats_topic="web-log-stats",
         ),
     )
 }

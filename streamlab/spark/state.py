@@ -35,17 +35,34 @@ def _json_lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def sink_log(folder: Path) -> dict[int, Path]:
+    """The file sink's log under `folder`: each committed batch's entry, oldest first ({} when none)."""
+    log = folder / "_spark_metadata"
+    entries = {n: p for p in log.iterdir() if (n := _batch_number(p)) is not None} if log.is_dir() else {}
+    return dict(sorted(entries.items()))
+
+
+def _added(entry: Path) -> list[dict]:
+    return [item for item in _json_lines(entry) if item.get("action") == "add"]
+
+
 def parquet_output(folder: Path) -> ParquetOutput:
     """The files the sink committed under `folder` (none when the job never committed a batch)."""
-    log = folder / "_spark_metadata"
-    entries = [p for p in log.iterdir() if _batch_number(p) is not None] if log.is_dir() else []
+    entries = sink_log(folder)
+    files = {item["path"]: int(item.get("size", 0)) for entry in entries.values() for item in _added(entry)}
+    return ParquetOutput(len(entries), sorted(files), sum(files.values()))
+
+
+def committed_files(folder: Path) -> dict[str, int]:
+    """Each file the sink committed under `folder` -> the batch that committed it.
+
+    That is the first batch to log the file: a `.compact` entry logs every earlier batch's files again.
+    """
     files: dict[str, int] = {}
-    for entry in entries:
-        for item in _json_lines(entry):
-            if item.get("action") == "add":
-                files[item["path"]] = int(item.get("size", 0))
-    batches = {_batch_number(p) for p in entries}
-    return ParquetOutput(len(batches), sorted(files), sum(files.values()))
+    for batch, entry in sink_log(folder).items():
+        for item in _added(entry):
+            files.setdefault(item["path"], batch)
+    return files
 
 
 def checkpoint_offsets(checkpoint: Path) -> dict[str, dict[int, int]]:
