@@ -141,7 +141,9 @@ def load_settings(env_file: Path | None = None, environ: dict[str, str] | None =
     for path_key in PATH_KEYS:  # relative paths in .env mean "from the repository root"
         values[path_key] = str((REPO_ROOT / values[path_key]).resolve())
     if values["RUNTIME"] not in RUNTIMES:
-        raise LabError(f"RUNTIME={values['RUNTIME']!r} is not one of {', '.join(RUNTIMES)}", "fix it in .env")
+        # Say where the value came from: fixing .env does nothing for a variable set in the shell.
+        where = "set it right or unset it in the environment" if "RUNTIME" in environ else f"fix it in {env_file}"
+        raise LabError(f"RUNTIME={values['RUNTIME']!r} is not one of {', '.join(RUNTIMES)}", where)
     return Settings(**values)
 
 

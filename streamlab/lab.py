@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -11,7 +12,8 @@ from .clients.connect import ConnectClient
 from .clients.kafka_client import SETTINGS_HINT, make_admin
 from .clients.s3 import ensure_buckets
 from .clients.topics import ensure_defaults
-from .config import Settings, file_env, load_settings
+from .config import RUNTIMES, Settings, file_env, load_settings
+from .errors import EXIT_BAD_INPUT, LabError
 from .runtime import Runtime, choose_runtime, make_runtime, runtime_line
 from .topology import Topology, load_topology
 
@@ -23,10 +25,12 @@ class Lab:
 
     @cached_property
     def settings(self) -> Settings:
-        settings = load_settings()
-        if self.runtime_name:
-            settings = load_settings(environ={**settings.as_env(), "RUNTIME": self.runtime_name})
-        return settings
+        if not self.runtime_name:
+            return load_settings()
+        if self.runtime_name not in RUNTIMES:
+            raise LabError(f"--runtime {self.runtime_name!r} is not one of {', '.join(RUNTIMES)}",
+                           "give --runtime auto, docker or native", exit_code=EXIT_BAD_INPUT)
+        return load_settings(environ={**os.environ, "RUNTIME": self.runtime_name})  # the flag beats .env and RUNTIME
 
     @cached_property
     def topology(self) -> Topology:

@@ -50,6 +50,26 @@ def test_bad_runtime_is_one_clear_error(tmp_path: Path):
         load_settings(env_file=tmp_path / "none", environ={"RUNTIME": "podman"})
 
 
+def test_a_bad_runtime_names_where_it_came_from(tmp_path: Path, monkeypatch):
+    from streamlab.lab import Lab
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("RUNTIME=podman\n")
+    with pytest.raises(LabError) as from_shell:
+        load_settings(env_file=tmp_path / "none", environ={"RUNTIME": "podman"})
+    assert "environment" in from_shell.value.hint and ".env" not in from_shell.value.hint
+    with pytest.raises(LabError) as from_file:
+        load_settings(env_file=env_file, environ={})
+    assert from_file.value.hint == f"fix it in {env_file}"
+    monkeypatch.setenv("STREAMLAB_ENV_FILE", str(env_file))
+    monkeypatch.delenv("RUNTIME", raising=False)
+    with pytest.raises(LabError) as from_flag:
+        Lab(runtime_name="bogus").settings
+    assert str(from_flag.value).startswith("--runtime 'bogus' is not one of auto, docker, native")
+    assert ".env" not in str(from_flag.value) and from_flag.value.exit_code == 2
+    assert Lab(runtime_name="native").settings.RUNTIME == "native"  # the flag beats a bad RUNTIME in .env
+
+
 def test_secrets_are_masked_and_other_values_are_not(tmp_path: Path):
     settings = load_settings(env_file=tmp_path / "none", environ={"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI", "OPENSEARCH_PASS": "hunter2"})
     shown = settings.masked()
