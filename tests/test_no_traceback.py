@@ -277,6 +277,40 @@ def test_entry_points_as_processes(env):
         assert_one_error_line(Outcome(result.returncode, result.stdout, result.stderr), says)
 
 
+# Output into a pipe whose reader is gone (`streamlab status | head -1`): the three ways it shows.
+CLOSED_PIPE_RUNS = {
+    "rich (the CLI's help)": [str(Path(sys.executable).parent / "streamlab"), "--help"],
+    "print() in a typer command": [sys.executable, "-c", """
+import typer
+from streamlab.scripting.run import run_main
+app = typer.Typer()
+@app.command()
+def lines():
+    for n in range(100_000):
+        print(n)
+run_main(app)"""],
+    "print() in a script": [sys.executable, "-c", "from streamlab.scripting.run import run_main\nrun_main(lambda: print('x' * 100))"],
+}
+
+
+def test_output_into_a_closed_pipe_ends_quietly_with_141(env):
+    import os
+
+    def run(argv):
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader has gone before the first line, as `| true` does
+        try:
+            return subprocess.run(argv, cwd=REPO, env={**os.environ, **env}, stdout=write_end, stderr=subprocess.PIPE,
+                                  text=True, timeout=60)
+        finally:
+            os.close(write_end)
+
+    with ThreadPoolExecutor(len(CLOSED_PIPE_RUNS)) as pool:
+        results = dict(zip(CLOSED_PIPE_RUNS, pool.map(run, CLOSED_PIPE_RUNS.values())))
+    for name_, result in results.items():
+        assert (result.returncode, result.stderr) == (141, ""), f"{name_}: exit {result.returncode}\n{result.stderr}"
+
+
 # -- run_main: the one place where an error becomes a line and an exit code ---------------------------
 def run_main_with(failure: BaseException, in_a_thread: bool = False) -> tuple[int, str]:
     import io

@@ -5,6 +5,7 @@
 | a LabError | `error: message (hint)` | its exit_code (1, or 2 for a user error) |
 | a bad command line (argparse's or the CLI's) | `error: what is wrong (see `... --help`)` | 2 |
 | Ctrl+C | nothing | 130 |
+| a closed pipe: stdout's reader went away (`head -1`, `true`) | nothing | 141 (128 + SIGPIPE), as for `yes` |
 | a client's error the code did not word (Kafka, HTTP, S3, a file) | `error: Kafka failed: ...` in the library's words | 1 |
 | any other exception (a bug) | `error: unexpected ...` naming it; STREAMLAB_TRACEBACK=1 shows the traceback | 1 |
 """
@@ -23,6 +24,7 @@ from rich.markup import escape
 from ..errors import EXIT_BAD_INPUT, LabError
 
 EXIT_INTERRUPTED = 130  # the shell's code for a Ctrl+C
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE: the shell's code for a program whose output pipe closed
 EXIT_UNEXPECTED = 1
 TRACEBACK_VAR = "STREAMLAB_TRACEBACK"  # set it to see where an unexpected error came from
 
@@ -40,19 +42,69 @@ def run_main(main: Callable[[], int | None], console: Console = err_console) -> 
     """Run a script's main, or the CLI's typer app, and exit with its code (the table above)."""
     threading.excepthook = lambda failure: _thread_failed(console, failure)
     _ctrl_c_stops()
+    stdout_at_start = _stdout_identity()
     try:
-        code = _as_called(main)()
+        code = _exit_code(main, console)
+    except SystemExit as exc:  # the script's own, argparse's, or rich's and typer's at a closed pipe
+        closed = exc.code == 1 and _stdout_identity() != stdout_at_start
+        code = EXIT_OUTPUT_CLOSED if closed else exc.code
+    if code == EXIT_OUTPUT_CLOSED:
+        _stdout_to_devnull()
+    elif not _flushed() and not code:  # what was still buffered met a closed pipe
+        code = EXIT_OUTPUT_CLOSED
+    sys.exit(code or 0)
+
+
+def _exit_code(main: Callable[[], int | None], console: Console) -> int | str | None:
+    try:
+        return _as_called(main)()
+    except BrokenPipeError:  # a print() into a closed pipe
+        return EXIT_OUTPUT_CLOSED
     except LabError as exc:
-        _fail(console, str(exc), exc.exit_code)
+        _say(console, str(exc))
+        return exc.exit_code
     except KeyboardInterrupt:
-        sys.exit(EXIT_INTERRUPTED)
+        return EXIT_INTERRUPTED
     except Exception as exc:
         if _help_shown(exc):
-            sys.exit(EXIT_BAD_INPUT)
+            return EXIT_BAD_INPUT
         if os.environ.get(TRACEBACK_VAR):
             raise
-        _fail(console, *_one_line(exc))
-    sys.exit(code or 0)
+        line, code = _one_line(exc)
+        _say(console, line)
+        return code
+
+
+def _stdout_identity() -> tuple:
+    """sys.stdout and the file behind it. rich meets a closed pipe by pointing stdout's descriptor at
+    devnull, typer (as click) by wrapping sys.stdout; each then exits 1 without a word. A change of
+    either during the run tells that exit from a command's own exit 1."""
+    try:
+        behind = os.fstat(sys.stdout.fileno())
+        return sys.stdout, behind.st_dev, behind.st_ino
+    except (AttributeError, OSError, ValueError):  # no descriptor (a test's buffer, no console at all)
+        return sys.stdout, None, None
+
+
+def _flushed() -> bool:
+    """Writes what stdout still holds, here rather than in the interpreter's exit; False when its reader went away."""
+    try:
+        sys.stdout.flush()
+        return True
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return False
+    except (AttributeError, ValueError):  # no stdout, or a closed one
+        return True
+
+
+def _stdout_to_devnull() -> None:
+    """Whoever read stdout went away (`| head`, `| true`): as Python's docs advise (note on SIGPIPE),
+    stdout now points at devnull, so what it still holds has somewhere to go when the interpreter exits."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no descriptor behind stdout: nothing is written to a pipe
+        pass
 
 
 def _thread_failed(console: Console, failure) -> None:
@@ -76,11 +128,6 @@ def _as_called(main: Callable):
 def _say(console: Console, line: str) -> None:
     one_line = " ".join(part.strip() for part in line.splitlines())  # a library's message may hold newlines
     console.print(f"[red]error:[/red] {escape(one_line)}", highlight=False)
-
-
-def _fail(console: Console, line: str, code: int) -> None:
-    _say(console, line)
-    sys.exit(code)
 
 
 def _help_shown(exc: Exception) -> bool:
