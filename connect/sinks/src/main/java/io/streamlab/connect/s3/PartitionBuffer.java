@@ -2,6 +2,7 @@ package io.streamlab.connect.s3;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -63,6 +64,18 @@ final class PartitionBuffer {
     /** Drops the oldest closed chunk once S3 holds it. */
     void dropOldestClosed() {
         closed.removeFirst();
+    }
+
+    /** The closed chunks, oldest first. */
+    List<Chunk> closedChunks() {
+        return List.copyOf(closed);
+    }
+
+    /** Drops the closed chunks S3 holds, up to the first it does not (the committable offset stops there). */
+    void dropStoredClosed() {
+        while (!closed.isEmpty() && closed.peekFirst().isStored()) {
+            closed.removeFirst();
+        }
     }
 
     /** The chunk still taking records, if any. */

@@ -4,6 +4,7 @@ import io.streamlab.connect.common.ErrantRecords;
 import io.streamlab.connect.common.JsonValues;
 import io.streamlab.connect.common.Version;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ public class S3SinkTask extends SinkTask {
     private ChunkEncoder encoder;
     private ChunkRule rule;
     private ErrantRecords errant;
+    private Uploads uploads;
     private boolean eventTime;
     /** A permanent upload failure seen at offset flush, where it cannot fail the task itself. */
     private ConnectException flushFailure;
@@ -68,6 +70,7 @@ public class S3SinkTask extends SinkTask {
         eventTime = config.eventTimestamps();
         errant = ErrantRecords.of(context);
         store = storeFactory.apply(config);
+        uploads = new Uploads(config.uploadThreads());
         LOG.info("S3 sink task writing to bucket {} at {}", config.bucket(), config.location());
     }
 
@@ -91,7 +94,7 @@ public class S3SinkTask extends SinkTask {
             accept(record);
         }
         try {
-            buffers.values().forEach(this::storeClosed);
+            storeAll(false);
         } catch (RetriableException e) {
             context.timeout(RETRY_BACKOFF_MS);
             throw e;
@@ -100,22 +103,11 @@ public class S3SinkTask extends SinkTask {
 
     /**
      * The course's "or after an interval": uploads every partition's closed chunks and its open one,
-     * whose object later uploads overwrite as it grows. A failing partition does not stop the others.
+     * whose object later uploads overwrite as it grows.
      */
     @Override
     public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        ConnectException failure = null;
-        for (PartitionBuffer buffer : buffers.values()) {
-            try {
-                storeClosed(buffer);
-                buffer.open().ifPresent(this::store);
-            } catch (ConnectException e) {
-                failure = e;
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        storeAll(true);
     }
 
     @Override
@@ -141,6 +133,9 @@ public class S3SinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (uploads != null) {
+            uploads.close();
+        }
         if (store != null) {
             store.close();
         }
@@ -173,10 +168,19 @@ public class S3SinkTask extends SinkTask {
         return timestamp == null || timestamp < 0 ? null : timestamp;
     }
 
-    private void storeClosed(PartitionBuffer buffer) {
-        for (Chunk chunk = buffer.oldestClosed(); chunk != null; chunk = buffer.oldestClosed()) {
-            store(chunk);
-            buffer.dropOldestClosed();
+    /** Uploads every partition's closed chunks (and open ones too), side by side; drops what S3 holds. */
+    private void storeAll(boolean withOpen) {
+        List<Chunk> chunks = new ArrayList<>();
+        for (PartitionBuffer buffer : buffers.values()) {
+            chunks.addAll(buffer.closedChunks());
+            if (withOpen) {
+                buffer.open().ifPresent(chunks::add);
+            }
+        }
+        try {
+            uploads.each(chunks, this::store);
+        } finally {
+            buffers.values().forEach(PartitionBuffer::dropStoredClosed);
         }
     }
 

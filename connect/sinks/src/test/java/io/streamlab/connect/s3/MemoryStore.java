@@ -25,7 +25,7 @@ final class MemoryStore implements ObjectStore {
     }
 
     @Override
-    public void put(String key, byte[] body, String contentType) {
+    public synchronized void put(String key, byte[] body, String contentType) {
         if (bucketGone) {
             throw new ConnectException("HTTP 404");
         }
