@@ -206,3 +206,34 @@ def test_s3_ls_of_thousands_of_real_objects_answers_quickly(lab_controller, monk
     with_records = run_cli("s3", "ls", "--records", prefix, timeout=120)
     assert with_records.returncode == 0 and with_records.stdout.splitlines()[0] == "key\tsize\trecords"
     assert "Traceback" not in listing.stderr + with_records.stderr
+
+
+class FakeBucket:
+    """Keys in order; `hidden` keys are left out of the next listing (as a directory read while written)."""
+
+    def __init__(self):
+        self.keys: list[str] = []
+        self.hidden: set[str] = set()
+        self.starts: list[str | None] = []
+
+    def list_page(self, prefix, start_after, token):
+        self.starts.append(start_after)
+        keys = [k for k in sorted(self.keys) if k.startswith(prefix) and (start_after is None or k > start_after)]
+        shown = [k for k in keys if k not in self.hidden]
+        self.hidden = set()
+        return {"Contents": [{"Key": k, "ETag": "e", "Size": 1} for k in shown]}
+
+
+def test_partition_lister_lists_from_a_recent_key_and_finds_an_object_a_listing_left_out():
+    bucket = FakeBucket()
+    lister = s3.PartitionLister(bucket.list_page)
+    prefixes = s3.partition_prefixes("f/", "t", 1)
+    key = lambda offset: f"f/t+0+{offset:020d}.jsonl"  # noqa: E731
+    bucket.keys = [key(0), key(10)]
+    assert list(lister.listing(prefixes)) == [key(0), key(10)]
+    bucket.keys += [key(20), key(30)]
+    bucket.hidden = {key(20)}  # written while the store listed: 30 is listed, 20 is not
+    assert list(lister.listing(prefixes)) == [key(0), key(10), key(30)]
+    assert key(20) in lister.listing(prefixes)  # the next listing starts before 10, the newest of the one before
+    bucket.keys += [key(40)]
+    assert list(lister.listing(prefixes)) == [key(30), key(40)]  # older objects are not listed again

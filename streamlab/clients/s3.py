@@ -87,6 +87,58 @@ class ObjectVersions:
         return gone
 
 
+def before(key: str | None) -> str | None:
+    """A StartAfter that lists `key` itself again (S3 lists the keys after it)."""
+    return key[:-1] if key else None
+
+
+def listed_versions(list_page: Callable[[str, str | None, str | None], Mapping], prefix: str,
+                    start_after: str | None = None) -> dict[str, str]:
+    """Key -> version of every object under `prefix` (after `start_after`), in key order, page by page."""
+    listing: dict[str, str] = {}
+    token = None
+    while True:
+        page = list_page(prefix, start_after, token)
+        listing.update((item["Key"], object_version(item)) for item in page.get("Contents", []))
+        token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
+        if not token:
+            return listing
+
+
+def partition_prefixes(folder: str, topic: str, partitions: int) -> list[str]:
+    """Where each partition's objects are named in an hour folder of the lab's S3 sink."""
+    return [f"{folder}{topic}+{partition}+" for partition in range(max(1, partitions))]
+
+
+class PartitionLister:
+    """Lists the lab's S3 sink objects (`<topic>+<partition>+<zero-padded start offset>`) of each
+    partition from a recent key on, so a poll costs about a page a partition however many objects a
+    folder holds. The sink writes a partition's objects in order, each final before the next, so
+    only recent ones can still change. A listing starts at the newest key of the listing *before*
+    the last one: a store may leave out of a listing an object written while it listed (s3proxy reads
+    a directory, which gives no order) even when a newer one is in it; the next listing finds it.
+
+    `list_page(prefix, start_after, token)` is one list_objects_v2 call returning its answer.
+    """
+
+    def __init__(self, list_page: Callable[[str, str | None, str | None], Mapping]):
+        self.list_page = list_page
+        self.marks: dict[str, str] = {}  # partition prefix -> where its next listing starts
+        self.newest: dict[str, str] = {}  # partition prefix -> the newest key of its last listing
+
+    def listing(self, prefixes: list[str]) -> dict[str, str]:
+        """Key -> version of each prefix's recent objects, in key order."""
+        listing: dict[str, str] = {}
+        for prefix in prefixes:
+            found = listed_versions(self.list_page, prefix, before(self.marks.get(prefix)))
+            if prefix in self.newest:
+                self.marks[prefix] = self.newest[prefix]
+            if found:
+                self.newest[prefix] = max(self.newest.get(prefix, ""), next(reversed(found)))
+            listing.update(found)
+        return listing
+
+
 # Objects read side by side when records are counted (GETs are I/O; boto3 pools 10 connections).
 COUNT_WORKERS = 8
 

@@ -26,6 +26,11 @@ class Pipeline:
     container: str | None = None  # the on-demand service that runs it (elk / efk): a container, or a native process
     connectors: tuple[Path, ...] = ()
 
+    @property
+    def offset_keys(self) -> bool:
+        """Objects named `<topic>+<partition>+<start offset>` (the lab's S3 sink), in offset order."""
+        return self.container is None
+
 
 CONNECT_FILES = (REPO_ROOT / "connectors" / "s3-sink.json", REPO_ROOT / "connectors" / "opensearch-sink.json")
 

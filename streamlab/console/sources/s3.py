@@ -14,7 +14,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
-from ...clients.s3 import ObjectVersions, object_version, s3_location
+from ...clients.s3 import ObjectVersions, before, listed_versions, object_version, partition_prefixes, s3_location
 from ...config import Settings
 from ..errors import ConsoleError, not_found, unavailable
 from ..flow import ActivePipeline
@@ -152,22 +152,18 @@ class S3Watcher:
         """Offset-named objects sort by offset within `<topic>+<partition>+`: list each partition from its mark."""
         if not self.pipeline.offset_keys:
             return [folder]
-        return [f"{folder}{self.pipeline.topic}+{p}+" for p in range(max(1, partitions))]
+        return partition_prefixes(folder, self.pipeline.topic, partitions)
 
     def _list_folder(self, folder: str, partitions: int) -> dict[str, str]:
         """Key -> version of the folder's objects from each partition's newest key on (all of them for other layouts)."""
         listing = {}
         for prefix in self._list_prefixes(folder, partitions):
             mark = self.marks.get(prefix) if self.pipeline.offset_keys else None
-            start_after = mark[:-1] if mark else None  # just before the mark, so that the mark is listed again
-            token = None
-            while True:
-                page = self.source.list_page(prefix, start_after=start_after, token=token)
-                listing.update((item["Key"], object_version(item)) for item in page.get("Contents", []))
-                token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
-                if not token:
-                    break
+            listing.update(listed_versions(self._list_page, prefix, before(mark)))
         return listing
+
+    def _list_page(self, prefix: str, start_after: str | None, token: str | None) -> dict:
+        return self.source.list_page(prefix, start_after=start_after, token=token)
 
     def _take_in(self, listing: dict[str, str]) -> None:
         """New objects to the tally, changed ones to be read again (in key order: by offset within a partition)."""

@@ -30,7 +30,7 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String OUTPUT_TYPE = "format.output.type";
     public static final String OUTPUT_FIELDS = "format.output.fields";
     public static final String COMPRESSION = "file.compression.type";
-    /** Not an Aiven key: how many objects are uploaded side by side. */
+    /** Not an Aiven key: how many partitions' objects are uploaded side by side. */
     public static final String UPLOAD_THREADS = "upload.threads";
 
     public static final String DEFAULT_TEMPLATE = "topics/{{topic}}/year={{timestamp:unit=yyyy}}"
@@ -75,8 +75,9 @@ public final class S3SinkConfig extends AbstractConfig {
             .define(COMPRESSION, Type.STRING, "none", ConfigDef.CaseInsensitiveValidString.in("none", "gzip"),
                     Importance.LOW, "none, or gzip (appends .gz to the key).")
             .define(UPLOAD_THREADS, Type.INT, 4, ConfigDef.Range.between(1, 64), Importance.LOW,
-                    "Objects uploaded side by side. Small objects at a high rate need several: at 1,000 "
-                            + "records/s and 10 records per object, 100 PUTs a second. 1 = one at a time.");
+                    "Partitions whose objects are uploaded side by side (each partition's in order). Small "
+                            + "objects at a high rate need several: at 1,000 records/s and 10 records per object, "
+                            + "100 PUTs a second. 1 = one at a time.");
 
     /** Parses and validates; throws {@link ConfigException} on a bad setting. */
     public S3SinkConfig(Map<String, String> props) {

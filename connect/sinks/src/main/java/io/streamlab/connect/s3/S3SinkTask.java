@@ -168,17 +168,20 @@ public class S3SinkTask extends SinkTask {
         return timestamp == null || timestamp < 0 ? null : timestamp;
     }
 
-    /** Uploads every partition's closed chunks (and open ones too), side by side; drops what S3 holds. */
+    /** Uploads every partition's closed chunks (and open ones too), partitions side by side; drops what S3 holds. */
     private void storeAll(boolean withOpen) {
-        List<Chunk> chunks = new ArrayList<>();
+        List<List<Chunk>> partitions = new ArrayList<>();
         for (PartitionBuffer buffer : buffers.values()) {
-            chunks.addAll(buffer.closedChunks());
+            List<Chunk> chunks = new ArrayList<>(buffer.closedChunks());
             if (withOpen) {
                 buffer.open().ifPresent(chunks::add);
             }
+            if (!chunks.isEmpty()) {
+                partitions.add(chunks);
+            }
         }
         try {
-            uploads.each(chunks, this::store);
+            uploads.each(partitions, this::store);
         } finally {
             buffers.values().forEach(PartitionBuffer::dropStoredClosed);
         }

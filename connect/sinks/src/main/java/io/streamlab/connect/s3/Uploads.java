@@ -12,12 +12,14 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 
 /**
- * Uploads several chunks side by side. At 1,000 records/s and 10 records per object the sink writes
- * 100 objects a second; one PUT at a time (a few ms each) could not keep up, and records waited in
- * the task for seconds. Every call returns only when each upload it started has ended, so what
- * {@link PartitionBuffer#committableOffset()} says stays true. After a failure, uploads not started
- * yet are skipped (a store that is down is not asked again and again) and the failure is thrown:
- * a permanent one before a retriable one.
+ * Uploads the partitions' chunks side by side, each partition's in order. At 1,000 records/s and 10
+ * records per object the sink writes 100 objects a second; one PUT at a time (a few ms each) could
+ * not keep up, and records waited in the task for seconds. Within a partition an object is written
+ * only once the ones before it are final, so a reader that lists a partition from its newest key on
+ * (the console, verify) never misses a record. Every call returns only when each upload it started
+ * has ended, so what {@link PartitionBuffer#committableOffset()} says stays true. After a failure,
+ * partitions not started yet are skipped (a store that is down is not asked again and again) and
+ * the failure is thrown: a permanent one before a retriable one.
  */
 final class Uploads implements AutoCloseable {
     private final ExecutorService pool;
@@ -32,14 +34,17 @@ final class Uploads implements AutoCloseable {
         });
     }
 
-    /** Runs {@code upload} for every chunk; throws the worst {@link ConnectException} once all ended. */
-    void each(List<Chunk> chunks, Consumer<Chunk> upload) {
-        if (pool == null || chunks.size() < 2) {
-            chunks.forEach(upload); // the first failure ends the call, as the parallel path's skipping does
+    /**
+     * Runs {@code upload} for every chunk of every partition, a partition's in order and stopping at
+     * its first failure; throws the worst {@link ConnectException} once all ended.
+     */
+    void each(List<List<Chunk>> partitions, Consumer<Chunk> upload) {
+        if (pool == null || partitions.size() < 2) {
+            partitions.forEach(chunks -> chunks.forEach(upload)); // the first failure ends the call
             return;
         }
         List<Future<?>> started = new ArrayList<>();
-        chunks.forEach(chunk -> started.add(pool.submit(() -> upload.accept(chunk))));
+        partitions.forEach(chunks -> started.add(pool.submit(() -> chunks.forEach(upload))));
         ConnectException failure = null;
         for (Future<?> future : started) {
             ConnectException thrown = outcome(future);

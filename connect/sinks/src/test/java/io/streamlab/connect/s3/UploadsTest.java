@@ -16,12 +16,13 @@ import org.apache.kafka.connect.errors.RetriableException;
 import org.junit.jupiter.api.Test;
 
 class UploadsTest {
-    private static List<Chunk> chunks(int count) {
-        List<Chunk> chunks = new ArrayList<>();
+    /** {@code count} partitions of one chunk each. */
+    private static List<List<Chunk>> chunks(int count) {
+        List<List<Chunk>> partitions = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            chunks.add(new Chunk("key-" + i, new Line(i, 0L, "t", new byte[0])));
+            partitions.add(List.of(new Chunk("key-" + i, new Line(i, 0L, "t", new byte[0]))));
         }
-        return chunks;
+        return partitions;
     }
 
     @Test
@@ -74,6 +75,24 @@ class UploadsTest {
             }));
         }
         assertTrue(attempts.get() < 50, attempts.get() + " of 50 uploads were tried against a store that is down");
+    }
+
+    @Test
+    void aPartitionsChunksGoInOrderAndStopAtItsFirstFailure() {
+        List<String> tried = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Chunk> partition = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            partition.add(new Chunk("p0-" + i, new Line(i, 0L, "t", new byte[0])));
+        }
+        try (Uploads uploads = new Uploads(4)) {
+            assertThrows(RetriableException.class, () -> uploads.each(List.of(partition, List.of()), chunk -> {
+                tried.add(chunk.key());
+                if (chunk.key().equals("p0-1")) {
+                    throw new RetriableException("busy");
+                }
+            }));
+        }
+        assertEquals(List.of("p0-0", "p0-1"), tried);
     }
 
     @Test
