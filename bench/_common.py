@@ -60,9 +60,10 @@ def sink_latency(sink: str, default_count: int) -> None:
         switch(lab, "connect")
         # Switching restarts the sink tasks on the new topic: a short warm-up run waits until both
         # consume, so the measured run times the sinks, not their start (which took ~10 s of a 20 s run).
-        run(lab, 50, 50.0)
+        sinks = ("s3",) if sink.startswith("s3") else ("opensearch",)  # one watcher: the other would load the machine
+        run(lab, 50, 50.0, sinks=sinks)
         print(machine_line())
-        _, reports = run(lab, args.count, args.rate)
+        _, reports = run(lab, args.count, args.rate, sinks=sinks)
     finally:
         os.environ.pop("WEB_LOGS_TOPIC")
         if original is not None:

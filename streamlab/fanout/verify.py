@@ -167,7 +167,8 @@ def the_active_pipeline(lab: Lab) -> Pipeline:
     return PIPELINES[running[0]]
 
 
-def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None) -> tuple[Pipeline, list[dict]]:
+def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None,
+        sinks: tuple[str, ...] = ("s3", "opensearch")) -> tuple[Pipeline, list[dict]]:
     """Produce `count` tagged events and wait for them in every sink of the active pipeline.
 
     Default wait: 45 s for connect (10 s flushes), 150 s for Logstash/Fluent Bit (1-minute S3 uploads).
@@ -177,11 +178,12 @@ def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None) -> tu
     topic = lab.settings.WEB_LOGS_TOPIC
     run_id = uuid.uuid4().hex[:12]
     OpenSearch(lab.settings).health()  # fail early, in one line, when OpenSearch is down
-    watchers = [
-        S3Watcher(lab, pipeline, topic, run_id),
-        SearchWatcher(lab, pipeline.index_pattern.format(topic=topic), run_id),
-    ]
-    watchers[0].skip_existing()
+    # `sinks` picks the watchers: a benchmark of one sink does not pay for the other's polling.
+    s3 = S3Watcher(lab, pipeline, topic, run_id) if "s3" in sinks else None
+    search = SearchWatcher(lab, pipeline.index_pattern.format(topic=topic), run_id) if "opensearch" in sinks else None
+    watchers = [w for w in (s3, search) if w is not None]
+    if s3 is not None:
+        s3.skip_existing()
     stop = threading.Event()
     threads = [threading.Thread(target=_watch, args=(w, count, stop), daemon=True) for w in watchers]
     for thread in threads:
@@ -193,7 +195,8 @@ def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None) -> tu
         stop.set()
         for thread in threads:
             thread.join()
-    watchers[1].poll(final=True)
+    if search is not None:
+        search.poll(final=True)
     return pipeline, [w.progress.report(sent_at) for w in watchers]
 
 
