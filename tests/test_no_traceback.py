@@ -383,3 +383,15 @@ def test_a_helper_thread_that_fails_says_so_in_one_line(monkeypatch):
     monkeypatch.delenv("STREAMLAB_TRACEBACK", raising=False)
     code, printed = run_main_with(ConnectionResetError(104, "Connection reset by peer"), in_a_thread=True)
     assert (code, printed) == (0, "error: [Errno 104] Connection reset by peer\n")
+
+
+def test_a_broken_pipe_elsewhere_is_a_failure_not_a_closed_output(env):
+    """A child's stdin or a socket that broke is an error line and exit 1; only a closed stdout is 141."""
+    import os
+
+    script = ("from streamlab.scripting.run import run_main\n"
+              "def main():\n    print('working')\n    raise BrokenPipeError(32, 'Broken pipe')\nrun_main(main)")
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, env={**os.environ, **env},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stdout == "working\n", result
+    assert result.stderr.startswith("error:") and "Traceback" not in result.stderr, result.stderr

@@ -237,3 +237,27 @@ def test_partition_lister_lists_from_a_recent_key_and_finds_an_object_a_listing_
     assert key(20) in lister.listing(prefixes)  # the next listing starts before 10, the newest of the one before
     bucket.keys += [key(40)]
     assert list(lister.listing(prefixes)) == [key(30), key(40)]  # older objects are not listed again
+
+
+def test_partition_lister_moves_no_mark_when_a_listing_fails_half_way():
+    bucket = FakeBucket()
+    lister = s3.PartitionLister(bucket.list_page)
+    prefixes = s3.partition_prefixes("f/", "t", 2)
+    key = lambda partition, offset: f"f/t+{partition}+{offset:020d}.jsonl"  # noqa: E731
+    bucket.keys = [key(0, 0), key(1, 0)]
+    lister.listing(prefixes)
+    bucket.keys += [key(0, 10), key(0, 20), key(1, 10)]
+    bucket.hidden = {key(0, 10)}
+    lister.listing(prefixes)  # 10 of partition 0 left out, 20 listed
+    failing = bucket.list_page
+
+    def fail_on_partition_1(prefix, start_after, token):
+        if prefix.endswith("+1+"):
+            raise s3.LabError("S3 timed out")
+        return failing(prefix, start_after, token)
+
+    lister.list_page = fail_on_partition_1
+    with pytest.raises(s3.LabError):
+        lister.listing(prefixes)
+    lister.list_page = failing
+    assert key(0, 10) in lister.listing(prefixes)  # the failed listing did not move partition 0's mark past it

@@ -129,13 +129,15 @@ class PartitionLister:
     def listing(self, prefixes: list[str]) -> dict[str, str]:
         """Key -> version of each prefix's recent objects, in key order."""
         listing: dict[str, str] = {}
+        newest = dict(self.newest)
         for prefix in prefixes:
             found = listed_versions(self.list_page, prefix, before(self.marks.get(prefix)))
-            if prefix in self.newest:
-                self.marks[prefix] = self.newest[prefix]
             if found:
-                self.newest[prefix] = max(self.newest.get(prefix, ""), next(reversed(found)))
+                newest[prefix] = max(newest.get(prefix, ""), next(reversed(found)))
             listing.update(found)
+        # Only once every prefix was listed: a listing that fails half way must not move any mark.
+        self.marks.update((prefix, self.newest[prefix]) for prefix in prefixes if prefix in self.newest)
+        self.newest = newest
         return listing
 
 

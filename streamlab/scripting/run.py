@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
 import sys
 import threading
@@ -58,8 +59,13 @@ def run_main(main: Callable[[], int | None], console: Console = err_console) -> 
 def _exit_code(main: Callable[[], int | None], console: Console) -> int | str | None:
     try:
         return _as_called(main)()
-    except BrokenPipeError:  # a print() into a closed pipe
-        return EXIT_OUTPUT_CLOSED
+    except BrokenPipeError as exc:
+        if _stdout_reader_gone() or not _flushed():  # a print() into a closed pipe
+            _stdout_to_devnull()
+            return EXIT_OUTPUT_CLOSED
+        line, code = _one_line(exc)  # another pipe (a child's stdin, a socket): a failure like any other
+        _say(console, line)
+        return code
     except LabError as exc:
         _say(console, str(exc))
         return exc.exit_code
@@ -84,6 +90,16 @@ def _stdout_identity() -> tuple:
         return sys.stdout, behind.st_dev, behind.st_ino
     except (AttributeError, OSError, ValueError):  # no descriptor (a test's buffer, no console at all)
         return sys.stdout, None, None
+
+
+def _stdout_reader_gone() -> bool:
+    """True when stdout is a pipe whose reading end is closed (poll reports an error on it)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no descriptor, or no poll on this platform
+        return False
 
 
 def _flushed() -> bool:

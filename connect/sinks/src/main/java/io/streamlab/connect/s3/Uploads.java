@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -17,9 +19,10 @@ import org.apache.kafka.connect.errors.RetriableException;
  * not keep up, and records waited in the task for seconds. Within a partition an object is written
  * only once the ones before it are final, so a reader that lists a partition from its newest key on
  * (the console, verify) never misses a record. Every call returns only when each upload it started
- * has ended, so what {@link PartitionBuffer#committableOffset()} says stays true. After a failure,
- * partitions not started yet are skipped (a store that is down is not asked again and again) and
- * the failure is thrown: a permanent one before a retriable one.
+ * has ended, also when one failed, so what {@link PartitionBuffer#committableOffset()} says stays
+ * true and no late upload overwrites an object with fewer records. After a failure, chunks not
+ * started yet are skipped (a store that is down is not asked again and again) and the failure is
+ * thrown: a permanent one before a retriable one.
  */
 final class Uploads implements AutoCloseable {
     private final ExecutorService pool;
@@ -35,59 +38,92 @@ final class Uploads implements AutoCloseable {
     }
 
     /**
-     * Runs {@code upload} for every chunk of every partition, a partition's in order and stopping at
-     * its first failure; throws the worst {@link ConnectException} once all ended.
+     * Runs {@code upload} for every chunk of every partition, a partition's in order; once one fails,
+     * chunks not started yet are skipped. Returns, or throws the worst failure, only when every
+     * upload started has ended: none may still write an object the caller believes final.
      */
     void each(List<List<Chunk>> partitions, Consumer<Chunk> upload) {
         if (pool == null || partitions.size() < 2) {
             partitions.forEach(chunks -> chunks.forEach(upload)); // the first failure ends the call
             return;
         }
+        AtomicBoolean failed = new AtomicBoolean();
         List<Future<?>> started = new ArrayList<>();
-        partitions.forEach(chunks -> started.add(pool.submit(() -> chunks.forEach(upload))));
-        ConnectException failure = null;
+        for (List<Chunk> chunks : partitions) {
+            started.add(pool.submit(() -> uploadInOrder(chunks, upload, failed)));
+        }
+        Throwable failure = null;
+        boolean interrupted = false;
         for (Future<?> future : started) {
-            ConnectException thrown = outcome(future);
-            if (thrown != null) {
-                started.forEach(other -> other.cancel(false)); // those not started yet never start
-                failure = worse(failure, thrown);
+            while (true) {
+                try {
+                    future.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting: an upload still running must end first
+                } catch (ExecutionException e) {
+                    failure = worse(failure, e.getCause());
+                    break;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        rethrow(failure);
+    }
+
+    private static void uploadInOrder(List<Chunk> chunks, Consumer<Chunk> upload, AtomicBoolean failed) {
+        for (Chunk chunk : chunks) {
+            if (failed.get()) {
+                return; // a store that failed is not asked again and again
+            }
+            try {
+                upload.accept(chunk);
+            } catch (RuntimeException | Error e) {
+                failed.set(true);
+                throw e;
+            }
+        }
+    }
+
+    /** Anything but a ConnectException first (a bug), then a permanent failure, then a retriable one. */
+    private static Throwable worse(Throwable kept, Throwable thrown) {
+        return rank(thrown) > rank(kept) ? thrown : kept;
+    }
+
+    private static int rank(Throwable failure) {
+        if (failure == null) {
+            return 0;
+        }
+        if (failure instanceof RetriableException) {
+            return 1;
+        }
+        return failure instanceof ConnectException ? 2 : 3;
+    }
+
+    private static void rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
         }
         if (failure != null) {
-            throw failure;
+            throw new ConnectException(failure);
         }
     }
 
-    private static ConnectException outcome(Future<?> future) {
-        try {
-            future.get();
-            return null;
-        } catch (java.util.concurrent.CancellationException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new RetriableException("interrupted while uploading to S3", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ConnectException connect) {
-                return connect;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new ConnectException(e.getCause());
-        }
-    }
-
-    private static ConnectException worse(ConnectException kept, ConnectException thrown) {
-        if (kept == null || (kept instanceof RetriableException && !(thrown instanceof RetriableException))) {
-            return thrown;
-        }
-        return kept;
-    }
-
+    /** Waits a bounded time for uploads still running (none should be: {@link #each} waits for all). */
     @Override
     public void close() {
         if (pool != null) {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             pool.shutdownNow();
         }
     }

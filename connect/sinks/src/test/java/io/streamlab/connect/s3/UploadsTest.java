@@ -96,6 +96,32 @@ class UploadsTest {
     }
 
     @Test
+    void aFailureReturnsOnlyOnceTheUploadsStillRunningEnded() {
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        CountDownLatch slowStarted = new CountDownLatch(1);
+        try (Uploads uploads = new Uploads(4)) {
+            assertThrows(RetriableException.class, () -> uploads.each(chunks(2), chunk -> {
+                if (chunk.key().equals("key-0")) {
+                    try { // fail only once the other upload is under way
+                        slowStarted.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new RetriableException("busy");
+                }
+                slowStarted.countDown();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                done.add(chunk.key());
+            }));
+            assertEquals(Set.of("key-1"), done, "each() returned while an upload was still running");
+        }
+    }
+
+    @Test
     void oneThreadUploadsInOrderAndStopsAtTheFirstFailure() {
         List<String> tried = new ArrayList<>();
         try (Uploads uploads = new Uploads(1)) {
