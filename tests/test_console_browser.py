@@ -209,6 +209,9 @@ def test_checks_page_shows_every_lab_with_its_fixes(page):
     assert labs == len(course.LABS)
     fanout = page.text_content("#check-fanout-connect")
     assert "fanout-connect (seed 001)" in fanout and "the connect pipeline is active" in fanout
-    gateway = page.text_content("#check-gateway")
-    assert "not done yet" in gateway and "make connect-streams" in gateway  # a miss shows its fix
+    # A miss shows its fix. Which labs are still open depends on what earlier tests of the session did
+    # (the gateway lab turns done once anything writes to `orders` with the streams connector up).
+    missed = page.locator(".check-lab", has_text="not done yet")
+    assert missed.count() > 0
+    assert any(hint in missed.first.text_content() for hint in ("make ", "streamlab ")), missed.first.text_content()
     screenshot(page, "checks")

@@ -85,11 +85,11 @@ class S3Watcher:
         self.started = datetime.now(timezone.utc) - timedelta(minutes=1)
         self.progress = SinkProgress(f"s3://{lab.settings.S3_BUCKET}/{self.prefix}")
         self.readers = ThreadPoolExecutor(max_workers=8)  # GETs are I/O: read new objects side by side
-        # The lab's S3 sink: each partition listed from its newest object on (a whole folder at 100
+        # The lab's S3 sink: each partition listed from a recent object on (a whole folder at 100
         # objects/s took the watcher ~1 s a poll after 20 s). Other routers' names are not in order.
-        partitions = len(end_offsets(lab.settings.KAFKA_BOOTSTRAP, [topic])) if pipeline.offset_keys else 0
-        self.lister = PartitionLister(self._list_page) if partitions else None
-        self.partitions = partitions
+        self.bootstrap, self.offset_keys = lab.settings.KAFKA_BOOTSTRAP, pipeline.offset_keys
+        self.lister: PartitionLister | None = None
+        self.partitions = 0
 
     def folders(self) -> list[str]:
         """The hour folders the run can have written to (listing only these keeps polls cheap)."""
@@ -100,20 +100,27 @@ class S3Watcher:
         return folders
 
     def listing(self) -> dict[str, str]:
-        """Key -> version of the objects in the run's hour folders (from each partition's newest on)."""
+        """Key -> version of the objects in the run's hour folders (from each partition's recent ones on)."""
         with s3_errors(self.settings, f"listing {self.prefix}"):  # a LabError: the watcher tries again
             if self.lister is not None:
                 return self.lister.listing([prefix for folder in self.folders()
                                             for prefix in partition_prefixes(folder, self.topic, self.partitions)])
             return {key: version for folder in self.folders() for key, version in listed_versions(self._list_page, folder).items()}
 
+    def skip_existing(self) -> None:
+        """Objects as they were before this run cannot hold its events; once they grow they are read.
+
+        The whole folders are listed once; then, for the lab's S3 sink, each partition from a recent key.
+        """
+        self.versions.known.update(self.listing())
+        if self.offset_keys:
+            self.partitions = len(end_offsets(self.bootstrap, [self.topic]))
+            self.lister = PartitionLister(self._list_page)
+
     def _list_page(self, prefix: str, start_after: str | None, token: str | None) -> dict:
         options = {name: value for name, value in (("StartAfter", start_after), ("ContinuationToken", token)) if value}
         return self.client.list_objects_v2(Bucket=self.settings.S3_BUCKET, Prefix=prefix, **options)
 
-    def skip_existing(self) -> None:
-        """Objects as they were before this run cannot hold its events; once they grow they are read."""
-        self.versions.known.update(self.listing())
 
     def _seqs(self, key: str) -> list[int] | None:
         """This run's sequence numbers in one object; None when it cannot be read yet (retried later)."""
