@@ -92,6 +92,13 @@ def before(key: str | None) -> str | None:
     return key[:-1] if key else None
 
 
+def page_options(prefix: str, start_after: str | None = None, token: str | None = None,
+                 delimiter: str | None = None) -> dict:
+    """list_objects_v2's arguments for one page (up to 1000 keys, in key order); unset ones left out."""
+    optional = (("StartAfter", start_after), ("ContinuationToken", token), ("Delimiter", delimiter))
+    return {"Prefix": prefix, "MaxKeys": 1000, **{name: value for name, value in optional if value}}
+
+
 def listed_versions(list_page: Callable[[str, str | None, str | None], Mapping], prefix: str,
                     start_after: str | None = None) -> dict[str, str]:
     """Key -> version of every object under `prefix` (after `start_after`), in key order, page by page."""

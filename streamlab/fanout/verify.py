@@ -20,7 +20,7 @@ from ..clients.kafka_client import SETTINGS_HINT, to_json_bytes
 from ..clients.senders import ConfluentSender, Deliveries
 from ..clients.opensearch import OpenSearch
 from ..clients.offsets import end_offsets
-from ..clients.s3 import ObjectVersions, PartitionLister, listed_versions, object_body, partition_prefixes, s3_client, s3_errors
+from ..clients.s3 import ObjectVersions, PartitionLister, listed_versions, object_body, page_options, partition_prefixes, s3_client, s3_errors
 from ..errors import LabError
 from ..lab import Lab
 from ..labs.weblogs import WebLogFactory
@@ -118,9 +118,7 @@ class S3Watcher:
             self.lister = PartitionLister(self._list_page)
 
     def _list_page(self, prefix: str, start_after: str | None, token: str | None) -> dict:
-        options = {name: value for name, value in (("StartAfter", start_after), ("ContinuationToken", token)) if value}
-        return self.client.list_objects_v2(Bucket=self.settings.S3_BUCKET, Prefix=prefix, **options)
-
+        return self.client.list_objects_v2(Bucket=self.settings.S3_BUCKET, **page_options(prefix, start_after, token))
 
     def _seqs(self, key: str) -> list[int] | None:
         """This run's sequence numbers in one object; None when it cannot be read yet (retried later)."""

@@ -14,7 +14,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
-from ...clients.s3 import ObjectVersions, before, listed_versions, object_version, partition_prefixes, s3_location
+from ...clients.s3 import ObjectVersions, before, listed_versions, object_version, page_options, partition_prefixes, s3_location
 from ...config import Settings
 from ..errors import ConsoleError, not_found, unavailable
 from ..flow import ActivePipeline
@@ -64,9 +64,7 @@ class S3Source:
 
     def list_page(self, prefix: str, delimiter: str | None = None, start_after: str | None = None, token: str | None = None) -> dict:
         """One list_objects_v2 page (up to 1000 keys, in key order)."""
-        options = {"Prefix": prefix, "MaxKeys": 1000}
-        options.update({name: value for name, value in (("Delimiter", delimiter), ("StartAfter", start_after), ("ContinuationToken", token)) if value})
-        return self._call(self.client.list_objects_v2, **options)
+        return self._call(self.client.list_objects_v2, **page_options(prefix, start_after, token, delimiter))
 
     def read(self, key: str, first_bytes: int | None = None) -> bytes:
         """An object's bytes (or its first bytes), as stored."""
