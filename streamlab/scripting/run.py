@@ -63,9 +63,7 @@ def _exit_code(main: Callable[[], int | None], console: Console) -> int | str | 
         if _stdout_reader_gone() or not _flushed():  # a print() into a closed pipe
             _stdout_to_devnull()
             return EXIT_OUTPUT_CLOSED
-        line, code = _one_line(exc)  # another pipe (a child's stdin, a socket): a failure like any other
-        _say(console, line)
-        return code
+        return _reported(console, exc)  # another pipe (a child's stdin, a socket): a failure like any other
     except LabError as exc:
         _say(console, str(exc))
         return exc.exit_code
@@ -76,9 +74,14 @@ def _exit_code(main: Callable[[], int | None], console: Console) -> int | str | 
             return EXIT_BAD_INPUT
         if os.environ.get(TRACEBACK_VAR):
             raise
-        line, code = _one_line(exc)
-        _say(console, line)
-        return code
+        return _reported(console, exc)
+
+
+def _reported(console: Console, exc: BaseException) -> int:
+    """An unexpected failure as one `error:` line; its exit code."""
+    line, code = _one_line(exc)
+    _say(console, line)
+    return code
 
 
 def _stdout_identity() -> tuple:
