@@ -25,6 +25,7 @@ from streamlab.scripting.run import run_main
 from streamlab.streamer.checkpoint import CheckpointStore
 from streamlab.streamer.delivery import KafkaDelivery
 from streamlab.streamer.engine import CHECKPOINT_EVERY_S, Streamer, StreamerSettings
+from streamlab.streamer.memory import tune_memory
 from streamlab.streamer.sources import Source
 from streamlab.streamer.testlogs import TestLogGenerator
 
@@ -85,6 +86,7 @@ def main() -> None:
     parser.add_argument("--bootstrap-servers", default=settings.KAFKA_BOOTSTRAP)
     args = parser.parse_args()
     print(machine_line())
+    tune_memory()  # as producers/log_file_streamer.py
     with tempfile.TemporaryDirectory(prefix="streamer-bench-") as folder:
         workdir = Path(folder)
         log = workdir / "access.log"

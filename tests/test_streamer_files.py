@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from types import SimpleNamespace
 
 import pytest
 
 from streamlab.errors import LabError
 from streamlab.labs.logparse import parse_line
 from streamlab.streamer.checkpoint import Checkpoint, CheckpointStore
-from streamlab.streamer.records import build_record, record_id, split_record_id
+from streamlab.streamer.delivery import _record_id
+from streamlab.streamer.records import DEAD_LETTER, build_record, record_id, split_record_id
 from streamlab.streamer.sources import (
     Source,
     load_config_file,
@@ -235,6 +237,16 @@ def test_parsed_and_dead_letter_records(tmp_path):
         "raw_line": "garbage", "source_file": str(source.path), "line_number": 7, "byte_offset": 99,
         "record_id": "web:1:99"}
     assert "not an apache access log line" in bad.value["reason"]
+    assert (good.counted_as, bad.counted_as) == ("apache_access", DEAD_LETTER)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (b'{"record_id": "web:0:12", "path": "/"}', "web:0:12"),  # what the streamer writes
+    (b'{"record_id": "web:x:12"}', None),  # other writers: a malformed id, none, or no JSON object
+    (b'{"path": "/"}', None), (b'[1, 2]', None), (b'not json', None), (b"\xff", None), (None, None),
+])
+def test_a_resume_reads_each_records_id_from_its_value(value, expected):
+    assert _record_id(SimpleNamespace(value=value)) == expected
 
 
 # -- source configuration ------------------------------------------------------------------

@@ -29,9 +29,14 @@ def _quoted(name: str) -> str:
     return _QUOTED.replace("(", f"(?P<{name}>", 1)
 
 
+# The request field: most lines say `"GET /path HTTP/1.1"` with nothing escaped, and the regex
+# splits those itself (method, path, protocol); any other request falls to the general quoted
+# field and split_request. Both branches end at the same quote, so the rest matches the same way.
+_PLAIN_REQUEST = r'"(?P<method>[A-Za-z]+) (?P<path>[^"\\ ]+) (?P<protocol>HTTP/[^"\\ ]*)"'
+
 ACCESS_LINE = re.compile(
     r"^(?P<ip>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<time>[^\]]+)\] "
-    + _quoted("request")
+    + f"(?:{_PLAIN_REQUEST}|{_quoted('request')})"
     + r" (?P<status>\d{3}) (?P<size>\d+|-)"
     + f"(?: {_quoted('referer')} {_quoted('ua')})?"
     + r"(?P<rest>.*)$"
@@ -57,12 +62,21 @@ def canonical_type(log_type: str) -> str:
 
 def parse_line(line: str, log_type: str) -> dict[str, Any]:
     """Parse one line (without its newline) of the given type; raise ParseError with the reason."""
-    text = line.lstrip("\ufeff").rstrip("\r\n")
-    if not text or text.isspace():
-        raise ParseError("empty line")
-    # The streamer passes canonical names: look them up first, normalise only the aliases.
-    parser = _PARSERS.get(log_type) or _PARSERS[canonical_type(log_type)]
-    return parser(text)
+    return line_parser(log_type)(line)
+
+
+@lru_cache(maxsize=16)
+def line_parser(log_type: str) -> Callable[[str], dict[str, Any]]:
+    """`parse_line` for one log type, looked up once: the streamer calls it for every line."""
+    parser = _PARSERS[canonical_type(log_type)]
+
+    def parse(line: str) -> dict[str, Any]:
+        text = line.lstrip("\ufeff").rstrip("\r\n")
+        if not text or text.isspace():
+            raise ParseError("empty line")
+        return parser(text)
+
+    return parse
 
 
 def iso_utc(moment: datetime) -> str:
@@ -127,8 +141,11 @@ def split_request(request: str) -> tuple[str | None, str | None, str | None]:
     return None, None, None
 
 
+_NONE_VALUES = (None, "", "-")
+
+
 def _dash_to_none(value: str | None) -> str | None:
-    if value in (None, "", "-"):
+    if value in _NONE_VALUES:
         return None
     return unescape(value) if "\\" in value else value
 
@@ -138,8 +155,9 @@ def _parse_access(log_type: str, text: str) -> dict[str, Any]:
     if not match:
         raise ParseError(f"not an {log_type} access log line")
     # One groups() call instead of a lookup per name: this runs for every line the streamer reads.
-    ip, _ident, _user, stamp, request, status, size, referer, agent, rest = match.groups()
-    method, path, protocol = split_request(unescape(request) if "\\" in request else request)
+    ip, _ident, _user, stamp, method, path, protocol, request, status, size, referer, agent, rest = match.groups()
+    if method is None:  # not a plain `METHOD path HTTP/x` request: split it the general way
+        method, path, protocol = split_request(unescape(request) if "\\" in request else request)
     record = {
         "timestamp": clf_time_to_iso(stamp),
         "ip_address": ip,
@@ -149,8 +167,9 @@ def _parse_access(log_type: str, text: str) -> dict[str, Any]:
         "status_code": int(status),
         # Apache writes `-` for "no body" (CLF), so it means 0 bytes, not "unknown".
         "response_size": 0 if size == "-" else int(size),
-        "referer": _dash_to_none(referer),
-        "user_agent": _dash_to_none(agent),
+        # _dash_to_none, written out: two calls per line cost more than the checks
+        "referer": None if referer in _NONE_VALUES else unescape(referer) if "\\" in referer else referer,
+        "user_agent": None if agent in _NONE_VALUES else unescape(agent) if "\\" in agent else agent,
         "log_type": LOG_TYPES[log_type],
     }
     if rest and not rest.isspace():  # most lines end at the user agent: no trailing fields to split

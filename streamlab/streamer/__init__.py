@@ -2,5 +2,6 @@
 
 Modules: `sources` (the {path, type} list), `tail` (rotation/truncation-aware reading),
 `records` (parsed or dead-letter records with deterministic ids), `delivery` (Kafka),
-`checkpoint` (atomic state), `engine` (the loop and its delivery guarantee), `stats`, `testlogs`.
+`checkpoint` (atomic state), `engine` (the loop and its delivery guarantee), `stats`, `testlogs`,
+`memory` (heap and garbage-collector settings for its batch-after-batch allocations).
 """

@@ -35,7 +35,7 @@ from ..labs.logparse import parse_line
 from .checkpoint import Checkpoint, CheckpointStore
 from .records import Outgoing, record_builder, record_id, split_record_id
 from .sources import Source
-from .stats import StatsReporter, StreamStats
+from .stats import SentBatch, StatsReporter, StreamStats
 from .tail import FileTail, Line, Position
 
 PER_SOURCE_POLL = 1000  # lines taken from one file before looking at the next: keeps sources fair
@@ -87,7 +87,7 @@ class Streamer:
         self._builders = {source.name: record_builder(source, parse, settings.topic, settings.dlq_topic) for source in sources}
         self._batch: list[Outgoing] = []
         self._batch_started = 0.0
-        self._in_flight: list[Outgoing] = []  # sent, not yet acknowledged
+        self._in_flight: SentBatch | None = None  # sent, not yet acknowledged
         self._in_flight_mark: Mark = ({}, False)  # where the sent batch ends
         self._unsaved: Mark | None = None  # acknowledged, its checkpoint not written yet
         self._saved: tuple[Mark | None, float] = (None, 0.0)  # the last checkpoint written, and when
@@ -165,7 +165,7 @@ class Streamer:
             self._settle(wait=not read)  # if acknowledged already; when nothing new came, wait for it
             if not read and self._unsaved is not None:
                 self._save_checkpoint(self._unsaved)  # a pause: no reason to leave the checkpoint behind
-        self.stats.queue_depth = len(self._batch) + len(self._in_flight)
+        self.stats.queue_depth = len(self._batch) + (self._in_flight.size if self._in_flight else 0)
         return read
 
     def _step_source(self, source: Source) -> int:
@@ -221,32 +221,25 @@ class Streamer:
         self._settle()
         self.delivery.send(self._batch)
         # Every line read so far is in this batch or an earlier one: its checkpoint may say so.
-        self._in_flight, self._in_flight_mark = self._batch, self._mark()
-        self._batch = []
+        self._in_flight, self._in_flight_mark = SentBatch.of(self._batch), self._mark()
+        self._batch = []  # its records go now: librdkafka holds their bytes, the counts are kept
 
     def _settle(self, wait: bool = True) -> None:
         """Once the batch in flight is acknowledged, count it and checkpoint where it ended (when one is due)."""
-        if not self._in_flight:
+        if self._in_flight is None:
             return
         acked = self.delivery.acknowledge(wait)
         if acked is None:
             return
         for key, offset in acked.items():
             self._offsets[key] = max(self._offsets.get(key, 0), offset)
-        self._count_sent(self._in_flight)
-        self._in_flight = []
+        self._in_flight.count_into(self.stats)
+        self._in_flight = None
         if self._after_ack is not None:
             self._after_ack(self.stats.batches)
         self._unsaved = self._in_flight_mark
         if self._clock() - self._saved[1] >= self.settings.checkpoint_every_s:
             self._save_checkpoint(self._unsaved)
-
-    def _count_sent(self, batch: list[Outgoing]) -> None:
-        self.stats.batches += 1
-        sent = [record.value.get("log_type") for record in batch if not record.dead_letter]
-        self.stats.records_sent += len(sent)
-        self.stats.dead_lettered += len(batch) - len(sent)
-        self.stats.sent_by_type.update(sent)
 
     def _mark(self) -> Mark:
         """Where reading stands now, and whether ids already in Kafka are still ahead of it (point 3).

@@ -1,21 +1,22 @@
 """Turn a tailed line into the Kafka record the streamer sends: parsed, or dead-lettered with the reason.
 
-Every record carries a deterministic id, `<source>:<epoch>:<byte offset>`, in its value and in
-the `record-id` header: the same line gets the same id on every run, which is what lets a resumed
-streamer recognise lines that reached Kafka before a crash.
+Every record carries a deterministic id, `<source>:<epoch>:<byte offset>`, in its value's
+`record_id`: the same line gets the same id on every run, which is what lets a resumed streamer
+recognise lines that reached Kafka before a crash.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any, Callable
 
-from ..labs.logparse import ParseError
+from ..labs.logparse import ParseError, line_parser, parse_line
 from .sources import Source
 from .tail import Line
 
-RECORD_ID_HEADER = "record-id"
+DEAD_LETTER = "(dead letter)"  # the statistics' name for a record sent to the dead-letter topic
 
 
 @dataclass(slots=True)  # made for every line: not frozen, which costs 4x to build
@@ -25,6 +26,7 @@ class Outgoing:
     value: dict[str, Any]
     record_id: str
     dead_letter: bool
+    counted_as: str | None  # what the statistics count it under: its log_type, or DEAD_LETTER
 
 
 def record_id(source_name: str, epoch: int, offset: int) -> str:
@@ -51,16 +53,21 @@ def record_builder(source: Source, parse: Callable[[str, str], dict], topic: str
                    dlq_topic: str) -> Callable[[Line, str], Outgoing]:
     """`build(line, record id)` for one source: what stays the same for every line is worked out once."""
     name, log_type, path = source.name, source.log_type, str(source.path)
+    parse_text = line_parser(log_type) if parse is parse_line else partial(_parse_as, parse, log_type)
 
     def build(line: Line, rid: str) -> Outgoing:
         try:
-            value = parse(line.text, log_type)
+            value = parse_text(line.text)
         except ParseError as exc:
-            return Outgoing(dlq_topic, name, dead_letter_value(source, line, str(exc), rid), rid, True)
+            return Outgoing(dlq_topic, name, dead_letter_value(source, line, str(exc), rid), rid, True, DEAD_LETTER)
         value["source_file"], value["line_number"], value["record_id"] = path, line.line_no, rid
-        return Outgoing(topic, name, value, rid, False)
+        return Outgoing(topic, name, value, rid, False, value.get("log_type"))
 
     return build
+
+
+def _parse_as(parse: Callable[[str, str], dict], log_type: str, text: str) -> dict:
+    return parse(text, log_type)
 
 
 def dead_letter_value(source: Source, line: Line, reason: str, rid: str) -> dict[str, Any]:
