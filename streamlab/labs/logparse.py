@@ -35,7 +35,7 @@ def _quoted(name: str) -> str:
 _PLAIN_REQUEST = r'"(?P<method>[A-Za-z]+) (?P<path>[^"\\ ]+) (?P<protocol>HTTP/[^"\\ ]*)"'
 
 ACCESS_LINE = re.compile(
-    r"^(?P<ip>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<time>[^\]]+)\] "
+    r"^(?P<ip>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "  # identd and user: not in the schema, so not captured
     + f"(?:{_PLAIN_REQUEST}|{_quoted('request')})"
     + r" (?P<status>\d{3}) (?P<size>\d+|-)"
     + f"(?: {_quoted('referer')} {_quoted('ua')})?"
@@ -155,7 +155,7 @@ def _parse_access(log_type: str, text: str) -> dict[str, Any]:
     if not match:
         raise ParseError(f"not an {log_type} access log line")
     # One groups() call instead of a lookup per name: this runs for every line the streamer reads.
-    ip, _ident, _user, stamp, method, path, protocol, request, status, size, referer, agent, rest = match.groups()
+    ip, stamp, method, path, protocol, request, status, size, referer, agent, rest = match.groups()
     if method is None:  # not a plain `METHOD path HTTP/x` request: split it the general way
         method, path, protocol = split_request(unescape(request) if "\\" in request else request)
     record = {

@@ -33,7 +33,7 @@ from typing import Callable
 from ..clients.offsets import PartitionKey
 from ..labs.logparse import parse_line
 from .checkpoint import Checkpoint, CheckpointStore
-from .records import Outgoing, record_builder, record_id, split_record_id
+from .records import Outgoing, record_builder, split_record_id
 from .sources import Source
 from .stats import SentBatch, StatsReporter, StreamStats
 from .tail import FileTail, Line, Position
@@ -194,7 +194,7 @@ class Streamer:
                 # dead-letter. Only counted; the checkpoint moves past it with the lines around it.
                 stats.blank_skipped += 1
                 continue
-            rid = record_id(name, line.epoch, line.offset)
+            rid = f"{name}:{line.epoch}:{line.offset}"  # record_id(), written out: one call less per line
             if pending and rid in pending:
                 pending.discard(rid)
                 stats.skipped += 1

@@ -220,11 +220,12 @@ class FileTail:
                     break
                 self._partial += chunk
                 continue
-            # Every complete line in the buffer at once: slicing the buffer line by line would copy it per line.
-            complete = self._partial[:last_newline].split(b"\n")[: max_lines - len(lines)]
-            taken = sum(len(raw) for raw in complete) + len(complete)
-            self._partial = self._partial[taken:]
-            lines += self._consume_all(complete)
+            # The lines wanted in one split, the rest of the buffer left whole (an unfinished line, or
+            # lines for the next poll): slicing it line by line would copy it per line, and splitting
+            # all of it would split a whole 256 KiB chunk per poll.
+            parts = self._partial.split(b"\n", max_lines - len(lines))
+            self._partial = parts.pop()
+            lines += self._consume_all(parts)
         return lines
 
     def _consume_all(self, raws: list[bytes]) -> list[Line]:
