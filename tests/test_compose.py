@@ -474,12 +474,12 @@ def test_opensearch_settings_equal_the_native_node(project, tmp_path):
     """Every -E setting of the native node that is not a path or an address is set the same in compose
     (disk watermarks included: a 90 % full laptop disk must not make the lab's indices read-only)."""
     from streamlab.config import load_settings
-    from streamlab.runtime.native_services import Context, _opensearch_command
+    from streamlab.runtime.native_services import Context, _opensearch_settings
     from streamlab.topology import load_topology
 
     settings = load_settings(env_file=Path("/dev/null"), environ={"LAB_HOME": str(tmp_path)})
     ctx = Context(settings=settings, topology=load_topology(offset=0), java="java", jars=Path("/nonexistent/jars"))
-    native = dict(arg[2:].split("=", 1) for arg in _opensearch_command(ctx) if arg.startswith("-E"))
+    native = dict(arg[2:].split("=", 1) for arg in _opensearch_settings(ctx))
     differs = {"network.host", "http.port", "transport.port", "path.data", "path.logs"}
     compared = {key: value for key, value in native.items() if key not in differs}
     assert any(key.startswith("cluster.routing.allocation.disk.") for key in compared)

@@ -111,7 +111,7 @@ class NativeRuntime:
         if port_open(port, local_address(self.settings.LAB_BIND)):
             raise LabError(f"port {port} for {service.name} is already taken by {holder_of(port)}", self.down_hint)
         service.prepare(ctx)
-        pid = spawn(service.command(ctx), self.log_path(service.name), env=service.env(ctx))
+        pid = spawn(service.command(ctx), self.log_path(service.name), env=service.env(ctx), cwd=service.cwd(ctx))
         self.pidfile(service.name).write(pid)
         return psutil.Process(pid), True
 

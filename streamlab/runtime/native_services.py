@@ -11,6 +11,7 @@ import base64
 import os
 import re
 import shutil
+import socket
 import subprocess
 import uuid
 import zipfile
@@ -25,6 +26,7 @@ from ..clients.kafka_client import make_admin
 from ..config import Settings
 from ..errors import LabError
 from ..topology import REPO_ROOT, Topology
+from . import opensearch_launch
 from .java import java_home
 from .opensearch_home import as_nobody, nobody_can_enter, nobody_ids, opensearch_folder, place_opensearch
 from .ports import local_address
@@ -72,6 +74,7 @@ class NativeService:
     healthy: Callable[[Context], bool]
     prepare: Callable[[Context], None] = lambda ctx: None
     env: Callable[[Context], dict[str, str]] = lambda ctx: {}
+    cwd: Callable[[Context], Path | None] = lambda ctx: None
     needs: tuple[str, ...] = ()  # services that must be healthy before this one starts
 
 
@@ -251,7 +254,7 @@ def _opensearch_prepare(ctx: Context) -> None:
             script.chmod(0o755)
         (dist / ".unpacked-from").write_text(stamp)
     _lab_jvm_options(dist / "config" / "jvm.options")
-    for sub in ("data", "logs"):
+    for sub in ("data", "logs", "tmp"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         _hand_to_nobody(ctx, folder, dist)
@@ -278,14 +281,20 @@ def _lab_jvm_options(path: Path) -> None:
 
 
 def _opensearch_command(ctx: Context) -> list[str]:
-    port = ctx.topology.port("opensearch")
+    """bin/opensearch's final exec without the helper JVMs it starts first (runtime/opensearch_launch.py)."""
+    java = str(Path(java_home(ctx.java)) / "bin" / "java")
+    dist = _opensearch_state(ctx, "dist")
+    options = opensearch_launch.jvm_options(java, dist, _opensearch_env(ctx)["OPENSEARCH_JAVA_OPTS"],
+                                            _opensearch_state(ctx, "tmp"))
+    return [*_run_as_nobody_if_root(), *opensearch_launch.command(java, dist, options), *_opensearch_settings(ctx)]
+
+
+def _opensearch_settings(ctx: Context) -> list[str]:
     return [
-        *_run_as_nobody_if_root(),
-        str(_opensearch_state(ctx, "dist") / "bin" / "opensearch"),
         "-Ecluster.name=streamlab",
         "-Ediscovery.type=single-node",
         f"-Enetwork.host={ctx.settings.LAB_BIND}",
-        f"-Ehttp.port={port}",
+        f"-Ehttp.port={ctx.topology.port('opensearch')}",
         f"-Etransport.port={ctx.topology.services['opensearch'].extra['transport_port']}",
         f"-Epath.data={_opensearch_state(ctx, 'data')}",
         f"-Epath.logs={_opensearch_state(ctx, 'logs')}",
@@ -296,6 +305,7 @@ def _opensearch_command(ctx: Context) -> list[str]:
 
 def _opensearch_env(ctx: Context) -> dict[str, str]:
     return {
+        "HOSTNAME": socket.gethostname(),  # the node's name, which bin/opensearch exported for it
         "OPENSEARCH_JAVA_HOME": java_home(ctx.java),
         "OPENSEARCH_JAVA_OPTS": " ".join([f"-Xms{ctx.settings.JVM_HEAP}", f"-Xmx{ctx.settings.JVM_HEAP}", *LAB_JVM_FLAGS]),
     }
@@ -314,6 +324,7 @@ OPENSEARCH = NativeService(
     command=_opensearch_command,
     env=_opensearch_env,
     healthy=_opensearch_healthy,
+    cwd=lambda ctx: _opensearch_state(ctx, "dist"),  # jvm.options' gc.log and heap dumps are relative to it
 )
 
 # Every service starts at once (a service may list others it `needs` healthy first). `down` stops in reverse.
