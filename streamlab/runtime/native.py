@@ -41,6 +41,7 @@ def failure_line(path: Path) -> str:
 
 # The fan-outs `make switch-*` starts and stops: `up` leaves them alone, `down` stops them.
 ON_DEMAND = [FLUENT_BIT]
+HEALTH_POLL_S = 0.25  # between two health checks of a starting service: the last one's wait is part of every `up`
 NO_NATIVE_BUILD_HINT = "use `make switch-connect`, or run the lab with Docker"
 
 
@@ -131,7 +132,8 @@ class NativeRuntime:
             return f"{service.name} exited during start: {failure_line(log)} (full log: {log})"
 
         try:
-            ok = wait_for(lambda: service.healthy(ctx), service.timeout_s, f"waiting for {service.name} to be healthy", self.console, abort=died)
+            ok = wait_for(lambda: service.healthy(ctx), service.timeout_s, f"waiting for {service.name} to be healthy",
+                          self.console, interval_s=HEALTH_POLL_S, abort=died)
         except RuntimeError as exc:
             self.pidfile(service.name).path.unlink(missing_ok=True)
             raise LabError(str(exc)) from None
