@@ -134,7 +134,6 @@ def stream(args, sources: list[Source], store: CheckpointStore, generator: TestL
     settings = StreamerSettings(args.topic, args.dlq_topic, args.batch_size, args.batch_timeout,
                                 args.from_end, args.rotate_grace, CHECKPOINT_EVERY_S)
     stop = stop_on_signals()
-    tune_memory()  # batches of records are made and freed all the time: ~20% faster (streamer/memory.py)
     delivery = KafkaDelivery(args.bootstrap_servers, args.topic, args.dlq_topic)
     streamer = Streamer(sources, delivery, store, settings, warn=lambda m: err_console.print(f"[yellow]{escape(m)}[/yellow]"),
                         after_ack=crash_hook(), note=lambda m: err_console.print(m, highlight=False, markup=False))
@@ -152,4 +151,5 @@ def stream(args, sources: list[Source], store: CheckpointStore, generator: TestL
 
 
 if __name__ == "__main__":
+    tune_memory()  # batches of records are made and freed all the time: ~20% faster (streamer/memory.py)
     run_main(main)

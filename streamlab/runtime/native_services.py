@@ -73,7 +73,7 @@ class NativeService:
     command: Callable[[Context], list[str]]
     healthy: Callable[[Context], bool]
     prepare: Callable[[Context], None] = lambda ctx: None
-    env: Callable[[Context], dict[str, str]] = lambda ctx: {}
+    env: Callable[[Context], dict[str, str | None]] = lambda ctx: {}  # None unsets a variable
     cwd: Callable[[Context], Path | None] = lambda ctx: None
     needs: tuple[str, ...] = ()  # services that must be healthy before this one starts
 
@@ -303,9 +303,10 @@ def _opensearch_settings(ctx: Context) -> list[str]:
     ]
 
 
-def _opensearch_env(ctx: Context) -> dict[str, str]:
+def _opensearch_env(ctx: Context) -> dict[str, str | None]:
     return {
         "HOSTNAME": socket.gethostname(),  # the node's name, which bin/opensearch exported for it
+        "JAVA_TOOL_OPTIONS": None,  # unset, as bin/opensearch did: an IDE's agent or -Xmx is not for the node
         "OPENSEARCH_JAVA_HOME": java_home(ctx.java),
         "OPENSEARCH_JAVA_OPTS": " ".join([f"-Xms{ctx.settings.JVM_HEAP}", f"-Xmx{ctx.settings.JVM_HEAP}", *LAB_JVM_FLAGS]),
     }

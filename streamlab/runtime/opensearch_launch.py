@@ -63,11 +63,14 @@ def command(java: str, dist: Path, options: list[str]) -> list[str]:
 
 
 def _options_key(java: str, dist: Path, java_opts: str, tmpdir: Path) -> str:
-    """What the parser's answer depends on: the Java (options differ by version), the files, the settings."""
+    """What the parser's answer depends on: the Java (options differ by version), the distribution, the files, the settings."""
     config = dist / "config"
     files = [config / "jvm.options", *sorted((config / "jvm.options.d").glob("*.options"))]
     real_java = os.path.realpath(java)
     digest = hashlib.sha256(f"{real_java}\n{os.stat(real_java).st_mtime_ns}\n{java_opts}\n{tmpdir}\n".encode())
+    unpacked = dist / ".unpacked-from"  # another pinned OpenSearch: its own options
+    if unpacked.exists():
+        digest.update(unpacked.read_bytes())
     for path in files:
         if path.exists():
             digest.update(path.name.encode() + b"\n" + path.read_bytes())

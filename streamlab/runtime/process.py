@@ -36,8 +36,12 @@ class PidFile:
         return None
 
 
-def spawn(cmd: list[str], log_path: Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> int:
-    """Start `cmd` detached in its own session, stdout and stderr appended to `log_path`; return its PID."""
+def spawn(cmd: list[str], log_path: Path, env: dict[str, str | None] | None = None, cwd: Path | None = None) -> int:
+    """Start `cmd` detached in its own session, stdout and stderr appended to `log_path`; return its PID.
+
+    `env` adds to this process's environment; a None value removes that variable.
+    """
+    merged = {**os.environ, **(env or {})}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
@@ -45,7 +49,7 @@ def spawn(cmd: list[str], log_path: Path, env: dict[str, str] | None = None, cwd
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, **(env or {})},
+            env={name: value for name, value in merged.items() if value is not None},
             cwd=cwd,
             start_new_session=True,
         )

@@ -100,6 +100,6 @@ def _record_id(record) -> str | None:
     try:
         rid = loads(record.value).get("record_id")
         split_record_id(rid)
-    except (AttributeError, TypeError, UnicodeDecodeError, ValueError):  # not JSON, not an object, no id
+    except (AttributeError, TypeError, UnicodeDecodeError, ValueError, RecursionError):  # not JSON, not an object, no id
         return None
     return rid
