@@ -13,7 +13,6 @@ import random
 import time
 from datetime import datetime, timezone
 
-from faker import Faker
 
 # A realistic mix: mostly reads and successes, a tail of client and server errors.
 METHODS = {"GET": 70, "POST": 18, "PUT": 5, "DELETE": 3, "PATCH": 2, "HEAD": 2}
@@ -25,6 +24,8 @@ class WebLogFactory:
     """Makes web-log events; deterministic for a given seed (timestamps aside)."""
 
     def __init__(self, seed: int | None = None, pool_size: int = 2000, fresh: bool = False):
+        from faker import Faker  # imported when used: 0.1 s that every `streamlab` command paid
+
         self.faker = Faker()
         self.random = random.Random(seed)
         if seed is not None:
