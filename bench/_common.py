@@ -51,8 +51,8 @@ def sink_latency(sink: str, default_count: int) -> None:
     parser.add_argument("--count", type=int, default=default_count)
     args = parser.parse_args()
     original = os.environ.get("WEB_LOGS_TOPIC")
-    # Named like the lab's topic, so its index gets the lab's web_logs* template (refresh, mapping).
-    os.environ["WEB_LOGS_TOPIC"] = topic = f"web_logs_bench_{int(time.time())}"
+    # Named after the lab's topic, so its index gets the lab's web_logs* template (refresh, mapping).
+    os.environ["WEB_LOGS_TOPIC"] = topic = f"{settings.WEB_LOGS_TOPIC}_bench_{int(time.time())}"
     try:
         lab = Lab()
         admin = lab.admin()

@@ -53,3 +53,9 @@ def test_a_failing_parser_is_one_line(dist, tmp_path):
     with pytest.raises(LabError) as caught:
         opensearch_launch.jvm_options(str(java), dist, "", dist.parent / "tmp")
     assert "could not find or load main class" in str(caught.value) and "make clean" in caught.value.hint
+
+
+def test_a_missing_java_is_one_line(dist, tmp_path):
+    with pytest.raises(LabError) as caught:
+        opensearch_launch.jvm_options(str(tmp_path / "no-such-java"), dist, "", dist.parent / "tmp")
+    assert "no-such-java is missing or cannot be run" in str(caught.value) and "make doctor" in caught.value.hint

@@ -15,17 +15,19 @@ from ..errors import LabError
 from .waits import bounded_wait
 
 
-def s3_client(settings: Settings):
+def s3_client(settings: Settings, connect_timeout: float | None = None, read_timeout: float | None = None,
+              attempts: int = 3):
     """A boto3 S3 client; path-style addressing for a local endpoint (s3proxy has no virtual hosts).
 
     Bounded waits (boto3's own are 60 s a try): a store that accepts connections but never answers
-    ends in one line, not minutes later.
+    ends in one line, not minutes later. Default: 10 s to connect, 30 s to read.
     """
     import boto3  # imported when used: 0.14 s that every `streamlab` command paid at start
     from botocore.config import Config
 
-    config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3},
-                    connect_timeout=bounded_wait(10), read_timeout=bounded_wait(30))
+    config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": attempts},
+                    connect_timeout=bounded_wait(10) if connect_timeout is None else connect_timeout,
+                    read_timeout=bounded_wait(30) if read_timeout is None else read_timeout)
     options = dict(region_name=settings.AWS_REGION, config=config)
     if settings.S3_ENDPOINT:
         options["endpoint_url"] = settings.S3_ENDPOINT

@@ -37,6 +37,8 @@ DROPPED = ("-XX:+AlwaysPreTouch",)
 def jvm_options(java: str, dist: Path, java_opts: str, tmpdir: Path) -> list[str]:
     """The options the script would pass, from the cache when nothing they depend on changed."""
     cache = dist.parent / CACHE
+    if not os.access(java, os.X_OK):
+        raise LabError(f"OpenSearch's Java {java} is missing or cannot be run", "`make doctor` checks Java")
     key = _options_key(java, dist, java_opts, tmpdir)
     try:
         cached = json.loads(cache.read_text())
@@ -88,3 +90,4 @@ def _parse_options(java: str, dist: Path, java_opts: str, tmpdir: Path) -> list[
         raise LabError(f"OpenSearch's JVM options could not be read from {dist / 'config'}: {last[0]}",
                        "`make clean` unpacks OpenSearch again")
     return result.stdout.split()
+

@@ -36,21 +36,23 @@ class StreamStats:
 class SentBatch:
     """What the statistics need of a batch in flight, counted when it is sent so its records can be freed."""
 
-    size: int
     by_type: Counter  # records per log type, dead letters under records.DEAD_LETTER
 
     @classmethod
     def of(cls, batch: list) -> "SentBatch":
-        return cls(len(batch), Counter(map(_COUNTED_AS, batch)))  # C loops: this runs for every line
+        return cls(Counter(map(_COUNTED_AS, batch)))  # C loops: this runs for every line
+
+    @property
+    def size(self) -> int:
+        return self.by_type.total()
 
     def count_into(self, stats: StreamStats) -> None:
         """Add the batch to the totals, once Kafka acknowledged it."""
-        by_type = Counter(self.by_type)
-        dead = by_type.pop(DEAD_LETTER, 0)
+        dead = self.by_type[DEAD_LETTER]
         stats.batches += 1
         stats.records_sent += self.size - dead
         stats.dead_lettered += dead
-        stats.sent_by_type.update(by_type)
+        stats.sent_by_type.update({kind: count for kind, count in self.by_type.items() if kind != DEAD_LETTER})
 
 
 class StatsReporter:

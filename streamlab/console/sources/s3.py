@@ -12,7 +12,16 @@ from datetime import datetime, timedelta, timezone
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
-from ...clients.s3 import ObjectVersions, before, listed_versions, object_version, page_options, partition_prefixes, s3_location
+from ...clients.s3 import (
+    ObjectVersions,
+    before,
+    listed_versions,
+    object_version,
+    page_options,
+    partition_prefixes,
+    s3_client,
+    s3_location,
+)
 from ...config import Settings
 from ..errors import ConsoleError, not_found, unavailable
 from ..flow import ActivePipeline
@@ -26,17 +35,8 @@ READS_PER_POLL = 20
 
 
 def quick_s3_client(settings: Settings):
-    """A boto3 client like clients.s3.s3_client, with short timeouts and a single retry."""
-    import boto3  # imported when used: 0.14 s that every `streamlab` command paid at start
-    from botocore.config import Config
-
-    config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}, connect_timeout=3, read_timeout=10)
-    options = {"region_name": settings.AWS_REGION, "config": config}
-    if settings.S3_ENDPOINT:
-        options["endpoint_url"] = settings.S3_ENDPOINT
-    if settings.AWS_ACCESS_KEY_ID:
-        options.update(aws_access_key_id=settings.AWS_ACCESS_KEY_ID, aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY)
-    return boto3.client("s3", **options)
+    """clients.s3.s3_client with short timeouts and a single retry: the page must not hang on a silent store."""
+    return s3_client(settings, connect_timeout=3, read_timeout=10, attempts=2)
 
 
 class S3Source:
