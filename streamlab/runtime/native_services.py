@@ -29,7 +29,7 @@ from ..topology import REPO_ROOT, Topology
 from . import opensearch_launch
 from .java import java_home
 from .opensearch_home import as_nobody, nobody_can_enter, nobody_ids, opensearch_folder, place_opensearch
-from .ports import local_address
+from .ports import local_address, port_open
 
 LOG4J = REPO_ROOT / "native" / "log4j2.properties"
 # A lab's JVMs start often and run light: C1 only (TieredStopAtLevel=1) compiles far less at start,
@@ -125,6 +125,10 @@ def format_storage(ctx: Context, props: Path, cluster_id: str, *options: str) ->
 
 
 def _kafka_healthy(ctx: Context) -> bool:
+    # The broker listens only once it serves. Until then a refused connection answers at once, where
+    # an admin client would retry for its 2 s and hold up the other services' probes (and its own).
+    if not port_open(ctx.topology.port("kafka"), local_address(ctx.settings.LAB_BIND), timeout_s=0.2):
+        return False
     admin = make_admin(ctx.settings.KAFKA_BOOTSTRAP, wait_s=2)
     try:
         admin.list_topics()
