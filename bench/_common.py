@@ -43,13 +43,13 @@ def sink_latency(sink: str, default_count: int) -> None:
 
     from streamlab.clients.topics import create
     from streamlab.fanout.pipelines import switch
-    from streamlab.fanout.verify import run
     from streamlab.lab import Lab
 
     parser = argparse.ArgumentParser(description=f"produce -> visible in {sink}, p50/p99, at a steady rate")
     parser.add_argument("--rate", type=float, default=1000.0, help="events per second (default: %(default)s)")
     parser.add_argument("--count", type=int, default=default_count)
     args = parser.parse_args()
+    measure = s3_stored if sink.startswith("s3") else opensearch_seen
     original = os.environ.get("WEB_LOGS_TOPIC")
     # Named after the lab's topic, so its index gets the lab's web_logs* template (refresh, mapping).
     os.environ["WEB_LOGS_TOPIC"] = topic = f"{settings.WEB_LOGS_TOPIC}_bench_{int(time.time())}"
@@ -59,24 +59,58 @@ def sink_latency(sink: str, default_count: int) -> None:
         create(admin, topic, partitions=3)
         admin.close()
         switch(lab, "connect")
-        # Switching restarts the sink tasks on the new topic: a short warm-up run waits until both
-        # consume, so the measured run times the sinks, not their start (which took ~10 s of a 20 s run).
-        sinks = ("s3",) if sink.startswith("s3") else ("opensearch",)  # one watcher: the other would load the machine
-        # Warm-up at the measured rate: right after `make up` the JVMs still compile the sinks' paths,
-        # and 50 events at 50/s left the first measured run at p50 3 s where the next ones gave 0.7 s.
-        run(lab, min(args.count, 5_000), args.rate, sinks=sinks)
+        # Switching restarts the sink tasks on the new topic: a warm-up run at the measured rate
+        # waits until they consume, and lets the JVMs compile the sinks' paths (right after `make up`,
+        # 50 events at 50/s left the first measured run at p50 3 s where the next ones gave 0.7 s).
+        measure(lab, min(args.count, 5_000), args.rate)
         print(machine_line())
-        _, reports = run(lab, args.count, args.rate, sinks=sinks)
+        report = measure(lab, args.count, args.rate)
     finally:
         os.environ.pop("WEB_LOGS_TOPIC")
         if original is not None:
             os.environ["WEB_LOGS_TOPIC"] = original
         switch(Lab(), "connect")
-    for report in reports:
-        if report["sink"].startswith(sink):
-            print(f"{report['sink']}: {args.count:,} events at {args.rate:,.0f}/s -> received {report['received']:,}, "
-                  f"missing {report['missing']}, duplicated {report['duplicated']}, "
-                  f"p50 {report['p50']:.2f}s, p99 {report['p99']:.2f}s")
+    print(f"{report['sink']}: {args.count:,} events at {args.rate:,.0f}/s -> received {report['received']:,}, "
+          f"missing {report['missing']}, duplicated {report['duplicated']}, "
+          f"p50 {report['p50']:.2f}s, p99 {report['p99']:.2f}s")
+
+
+def opensearch_seen(lab, count: int, rate: float) -> dict:
+    """Produce -> found by a search that looks every 0.25 s while the events are sent."""
+    from streamlab.fanout.verify import run
+
+    _, reports = run(lab, count, rate, sinks=("opensearch",))
+    return reports[0]
+
+
+def s3_stored(lab, count: int, rate: float) -> dict:
+    """Produce -> stored in S3, from the time s3proxy wrote each object (its file under S3_DATA_DIR).
+
+    A reader polling S3 while the events are sent times itself as much as the sink: at 100 objects/s
+    it lists folders s3proxy walks whole and reads every object, and took a core between them (the
+    sink's own p99 rose from 0.7 s to 5.5 s under it). So nothing reads while the events are sent;
+    then verify's watcher reads every object of the run (received, missing, duplicated), and each
+    record counts from its object's file time: when any reader could first have seen it, or later
+    (an object the sink overwrote as it filled carries its last write).
+    """
+    import uuid
+
+    from streamlab.fanout.verify import S3Watcher, produce_tagged, the_active_pipeline
+
+    run_id = uuid.uuid4().hex[:12]
+    watcher = S3Watcher(lab, the_active_pipeline(lab), lab.settings.WEB_LOGS_TOPIC, run_id)
+    watcher.skip_existing()
+    sent_at = produce_tagged(lab, lab.settings.WEB_LOGS_TOPIC, run_id, count, rate)
+    deadline = time.monotonic() + 60
+    while watcher.progress.found(count) < count and time.monotonic() < deadline:
+        watcher.poll()
+        time.sleep(0.25)
+    files = Path(lab.settings.S3_DATA_DIR) / lab.settings.S3_BUCKET
+    stored = {seq: (files / key).stat().st_mtime for key, seqs in watcher.seqs_by_key.items() for seq in seqs}
+    report = watcher.progress.report(sent_at)
+    latencies = [stored[seq] - sent_at[seq] for seq in sent_at if seq in stored]
+    return {**report, "sink": f"{report['sink']} (stored)", "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
+
 
 # --- servers the benchmarks start (the gateway, its no-op reference, the console) ----------------
 

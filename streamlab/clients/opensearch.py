@@ -48,11 +48,14 @@ class OpenSearch:
         if response.status_code >= 300:
             raise LabError(f"OpenSearch refused index template {name}: {response.text[:200]}")
 
-    def search(self, index: str, query: dict, size: int = 10_000, source: list[str] | None = None) -> list[dict]:
-        """Hits' _source (missing index = no hits)."""
-        body = {"query": query, "size": size}
+    def search(self, index: str, query: dict, size: int = 10_000, source: list[str] | None = None,
+               sort: list[str] | None = None) -> list[dict]:
+        """Hits' _source, the first `size` (by `sort`, else by score); a missing index has none."""
+        body: dict = {"query": query, "size": size}
         if source is not None:
             body["_source"] = source
+        if sort is not None:
+            body["sort"] = sort
         response = self._call("POST", f"/{index}/_search?ignore_unavailable=true", json=body)
         if response.status_code == 404:
             return []

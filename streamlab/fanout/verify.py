@@ -75,6 +75,8 @@ class S3Watcher:
     records already counted from that key are not counted twice.
     """
 
+    POLL_S = 0.25  # each poll lists a folder s3proxy walks whole: more often would load it
+
     def __init__(self, lab: Lab, pipeline: Pipeline, topic: str, run_id: str):
         self.settings, self.run_id = lab.settings, run_id
         self.prefix, self.hour_folder, self.topic = pipeline.s3_prefix.format(topic=topic), pipeline.hour_folder, topic
@@ -146,6 +148,10 @@ class S3Watcher:
 class SearchWatcher:
     """Finds this run's documents in the pipeline's indices; the final poll counts every copy."""
 
+    # A search is one cheap request and the index refreshes every 200 ms: a longer pause would time
+    # the watcher more than the sink (0.25 s added ~0.1 s to p50 and p99 at 1,000 events/s).
+    POLL_S = 0.1
+
     def __init__(self, lab: Lab, index: str, run_id: str):
         self.search, self.index, self.run_id = OpenSearch(lab.settings), index, run_id
         self.progress = SinkProgress(f"opensearch {index}")
@@ -153,14 +159,15 @@ class SearchWatcher:
     def poll(self, final: bool = False) -> None:
         """While waiting, only documents from the lowest unseen seq on; `final` re-reads them all."""
         query: dict = {"bool": {"filter": [{"term": {"run_id": self.run_id}}]}}
-        if not final:
-            lowest_unseen = next(s for s in range(len(self.progress.copies) + 1) if not self.progress.copies[s])
-            query["bool"]["filter"].append({"range": {"seq": {"gte": lowest_unseen}}})
-        seqs = [int(doc["seq"]) for doc in self.search.scan(self.index, query, source=["seq"])]
         if final:
+            seqs = [int(doc["seq"]) for doc in self.search.scan(self.index, query, source=["seq"])]
             self.progress.record(seqs, time.time(), replace=True)
-        else:
-            self.progress.record([s for s in seqs if not self.progress.copies[s]], time.time())
+            return
+        # One request, no scroll (three requests): the lowest 10,000 not known yet; the rest next time.
+        lowest_unseen = next(s for s in range(len(self.progress.copies) + 1) if not self.progress.copies[s])
+        query["bool"]["filter"].append({"range": {"seq": {"gte": lowest_unseen}}})
+        seqs = [int(doc["seq"]) for doc in self.search.search(self.index, query, source=["seq"], sort=["seq"])]
+        self.progress.record([s for s in seqs if not self.progress.copies[s]], time.time())
 
 
 def the_active_pipeline(lab: Lab) -> Pipeline:
@@ -194,7 +201,7 @@ def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None,
     for thread in threads:
         thread.start()
     try:
-        sent_at = _produce(lab, topic, run_id, count, rate)  # the watchers look while events are sent
+        sent_at = produce_tagged(lab, topic, run_id, count, rate)  # the watchers look while events are sent
         _wait(lab, pipeline, run_id, count, watchers, threads, timeout_s)
     finally:  # Kafka down, Ctrl+C: the watchers stop too
         stop.set()
@@ -223,10 +230,11 @@ def _watch(watcher, count: int, stop: threading.Event) -> None:
             pass  # the sink is briefly unreachable: keep looking until the deadline
         if watcher.progress.found(count) == count:
             return
-        stop.wait(0.25)
+        stop.wait(watcher.POLL_S)
 
 
-def _produce(lab: Lab, topic: str, run_id: str, count: int, rate: float) -> dict[int, float]:
+def produce_tagged(lab: Lab, topic: str, run_id: str, count: int, rate: float) -> dict[int, float]:
+    """Sends `count` events of run `run_id` (seq 0..count-1) at `rate`/s; seq -> when it was sent."""
     deliveries = Deliveries()
     sender = ConfluentSender(lab.settings.KAFKA_BOOTSTRAP, deliveries, unreachable_hint=SETTINGS_HINT)
     factory = WebLogFactory()
