@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ..errors import LabError
 from ..topology import Topology
 from ..waiting import quietly, wait_for
 from .base import ServiceStatus
+from .cds import RECORD, adopt_after_exit
 from .jars import ensure_jars
 from .java import find_java
 from .fluent_bit import FLUENT_BIT, find_fluent_bit, missing_reason
@@ -151,8 +153,10 @@ class NativeRuntime:
         proc = self.pidfile(service).process()
         if proc is None:
             return False
-        with self.console.status(f"stopping {service} (pid {proc.pid})"):
+        ran = _command_line(proc)
+        with self.console.status(f"stopping {service} (pid {proc.pid}){_archive_note(ran)}"):
             stop(proc)
+            adopt_after_exit(*ran)
         self.pidfile(service).path.unlink(missing_ok=True)
         self.console.print(f"{service:<11} stopped (pid {proc.pid})")
         return True
@@ -228,11 +232,24 @@ class NativeRuntime:
             return "".join(deque(log, maxlen=lines))
 
 
+def _command_line(proc: psutil.Process) -> tuple[list[str], Path | None]:
+    """How the process was started: its command line and working folder (none once it is gone)."""
+    try:
+        return proc.cmdline(), Path(proc.cwd())
+    except psutil.Error:
+        return [], None
+
+
+def _archive_note(ran: tuple[list[str], Path | None]) -> str:
+    """Why this stop takes longer: the JVM writes its class-data sharing archive (runtime/cds.py), once."""
+    return ": writing its class-data archive, once, for quicker starts" if any(part.startswith(RECORD) for part in ran[0]) else ""
+
+
 class StartPlan:
     """Start services in parallel: each is launched once the services it `needs` are healthy, and all
     are watched at once under one status line (a lab on 2 cores starts in about the time of its slowest JVM)."""
 
-    POLL_S = 0.25
+    POLL_S = 0.1  # between looks at the probes (each service is probed again once its last probe ended)
 
     def __init__(self, runtime: NativeRuntime, ctx: Context, services: list[NativeService]):
         self.runtime, self.ctx = runtime, ctx
@@ -240,16 +257,22 @@ class StartPlan:
         self.chosen = {s.name for s in services}
         self.healthy: set[str] = set()
         self.watched: dict[str, tuple[NativeService, psutil.Process, bool, float]] = {}
+        self.probes = ThreadPoolExecutor(max_workers=len(services) or 1, thread_name_prefix="probe")
+        self.probing: dict[str, Future] = {}  # service -> its health probe under way
+        self.probed_at: dict[str, float] = {}  # service -> when its last probe started
 
     def run(self) -> None:
         started = time.monotonic()
         with self.runtime.console.status("starting") as status:
-            while self.pending or self.watched:
-                self._launch_ready()
-                self._probe_watched()
-                if self.watched:
-                    status.update(f"waiting for {', '.join(self.watched)} to be healthy ({time.monotonic() - started:.0f}s)")
-                    time.sleep(self.POLL_S)
+            try:
+                while self.pending or self.watched:
+                    self._launch_ready()
+                    self._probe_watched()
+                    if self.watched:
+                        status.update(f"waiting for {', '.join(self.watched)} to be healthy ({time.monotonic() - started:.0f}s)")
+                        time.sleep(self.POLL_S)
+            finally:
+                self.probes.shutdown(wait=False, cancel_futures=True)
 
     def _launch_ready(self) -> None:
         for service in [s for s in self.pending if all(n in self.healthy or n not in self.chosen for n in s.needs)]:
@@ -258,14 +281,23 @@ class StartPlan:
             self.watched[service.name] = (service, proc, fresh, time.monotonic() + service.timeout_s)
 
     def _probe_watched(self) -> None:
+        """Each watched service's probe runs on its own: a service that accepts connections but answers
+        slowly while it starts (Connect, OpenSearch) must not hold up noticing the others."""
         for name, (service, proc, fresh, deadline) in list(self.watched.items()):
             log = self.runtime.log_path(name)
             if not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE:
                 self.runtime.pidfile(name).path.unlink(missing_ok=True)
                 raise LabError(f"{name} exited during start: {failure_line(log)} (full log: {log})")
-            if quietly(lambda: service.healthy(self.ctx))():
-                del self.watched[name]
-                self.healthy.add(name)
-                self.runtime._report_started(service, proc, fresh)
-            elif time.monotonic() > deadline:
-                raise LabError(f"{name} did not become healthy within {service.timeout_s:.0f}s", f"see {log}")
+            probe = self.probing.get(name)
+            if probe is None:
+                if time.monotonic() - self.probed_at.get(name, 0.0) >= HEALTH_POLL_S:
+                    self.probed_at[name] = time.monotonic()
+                    self.probing[name] = self.probes.submit(quietly(partial(service.healthy, self.ctx)))
+            elif probe.done():
+                del self.probing[name]
+                if probe.result():
+                    del self.watched[name]
+                    self.healthy.add(name)
+                    self.runtime._report_started(service, proc, fresh)
+                elif time.monotonic() > deadline:
+                    raise LabError(f"{name} did not become healthy within {service.timeout_s:.0f}s", f"see {log}")

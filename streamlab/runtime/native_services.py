@@ -27,6 +27,7 @@ from ..config import Settings
 from ..errors import LabError
 from ..topology import REPO_ROOT, Topology
 from . import opensearch_launch
+from .cds import archive_for, cds_flags
 from .java import java_home
 from .opensearch_home import as_nobody, nobody_can_enter, nobody_ids, opensearch_folder, place_opensearch
 from .ports import local_address, port_open
@@ -55,13 +56,22 @@ class Context:
     def state(self, *parts: str) -> Path:
         return self.home.joinpath(*parts)
 
-    def java_cmd(self, heap: str, main: str, *args: str) -> list[str]:
-        """A JVM on the Kafka classpath with the lab's log4j2 file, a small heap and LAB_JVM_FLAGS."""
-        return [
+    def java_cmd(self, heap: str, main: str, *args: str, share_classes: bool = False) -> list[str]:
+        """A JVM on the Kafka classpath with the lab's log4j2 file, a small heap and LAB_JVM_FLAGS;
+        a service's (`share_classes`) maps its class-data sharing archive (runtime/cds.py)."""
+        jvm = [
             self.java, "-Xms64m", f"-Xmx{heap}", *LAB_JVM_FLAGS, "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={LOG4J}",
-            "-cp", str(self.jars / "kafka" / "*"), main, *args,
+            "-cp", str(self.jars / "kafka" / "*"),
         ]
+        if share_classes:
+            archive = archive_for(self.jars / "cds", main.rsplit(".", 1)[-1], self.jvm_fingerprint(), *jvm[1:])
+            jvm[1:1] = cds_flags(archive, jvm)
+        return [*jvm, main, *args]
+
+    def jvm_fingerprint(self) -> str:
+        """The Java and the resolved jars: what a class-data sharing archive is made for."""
+        return "|".join([os.path.realpath(self.java), *sorted(p.name for p in self.jars.glob(".resolved-*"))])
 
 
 @dataclass(frozen=True)
@@ -141,7 +151,7 @@ KAFKA = NativeService(
     name="kafka",
     timeout_s=90,
     prepare=_kafka_prepare,
-    command=lambda ctx: ctx.java_cmd(ctx.settings.JVM_HEAP, "kafka.Kafka", str(_kafka_properties(ctx))),
+    command=lambda ctx: ctx.java_cmd(ctx.settings.JVM_HEAP, "kafka.Kafka", str(_kafka_properties(ctx)), share_classes=True),
     healthy=_kafka_healthy,
 )
 
@@ -224,7 +234,7 @@ CONNECT = NativeService(
     timeout_s=120,
     prepare=_connect_prepare,
     command=lambda ctx: ctx.java_cmd(
-        ctx.settings.JVM_HEAP, "org.apache.kafka.connect.cli.ConnectDistributed", str(_connect_properties(ctx))
+        ctx.settings.JVM_HEAP, "org.apache.kafka.connect.cli.ConnectDistributed", str(_connect_properties(ctx)), share_classes=True
     ),
     healthy=lambda ctx: requests.get(f"{ctx.settings.CONNECT_URL}/connectors", timeout=2).status_code == 200,
     # No `needs`: the worker waits for Kafka by itself (up to a minute), so its JVM start overlaps Kafka's.
@@ -260,7 +270,7 @@ def _opensearch_prepare(ctx: Context) -> None:
             script.chmod(0o755)
         (dist / ".unpacked-from").write_text(stamp)
     _lab_jvm_options(dist / "config" / "jvm.options")
-    for sub in ("data", "logs", "tmp"):
+    for sub in ("data", "logs", "tmp", "cds"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         _hand_to_nobody(ctx, folder, dist)
@@ -292,7 +302,11 @@ def _opensearch_command(ctx: Context) -> list[str]:
     dist = _opensearch_state(ctx, "dist")
     options = opensearch_launch.jvm_options(java, dist, _opensearch_env(ctx)["OPENSEARCH_JAVA_OPTS"],
                                             _opensearch_state(ctx, "tmp"))
-    return [*_run_as_nobody_if_root(), *opensearch_launch.command(java, dist, options), *_opensearch_settings(ctx)]
+    jvm = opensearch_launch.command(java, dist, options)
+    # In OpenSearch's folder, which `nobody` may write to when the lab runs as root.
+    archive = archive_for(_opensearch_state(ctx, "cds"), "opensearch", ctx.jvm_fingerprint(), (dist / ".unpacked-from").read_text(), *jvm)
+    jvm[1:1] = cds_flags(archive, jvm[:-1], cwd=dist)
+    return [*_run_as_nobody_if_root(), *jvm, *_opensearch_settings(ctx)]
 
 
 def _opensearch_settings(ctx: Context) -> list[str]:
