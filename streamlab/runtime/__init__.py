@@ -4,7 +4,8 @@
 `make_runtime` builds it; `select_runtime` does both.
 Modules: base (the Runtime contract, ServiceStatus), docker (compose), native (supervised
 processes), native_services (each service's command line and health), fluent_bit (the EFK
-fan-out as a native process), opensearch_home (where OpenSearch lives when run as nobody), jars
+fan-out as a native process), opensearch_home (where OpenSearch lives when run as nobody),
+opensearch_launch (OpenSearch's JVM without its start script), cds (class-data sharing archives), jars
 (the pinned jar cache), java (finding a JDK), ports (who holds a port, where a service answers),
 process (PID files, start, stop), doctor (checks of this machine before class).
 """
