@@ -106,7 +106,11 @@ def s3_stored(lab, count: int, rate: float) -> dict:
         watcher.poll()
         time.sleep(0.25)
     files = Path(lab.settings.S3_DATA_DIR) / lab.settings.S3_BUCKET
-    stored = {seq: (files / key).stat().st_mtime for key, seqs in watcher.seqs_by_key.items() for seq in seqs}
+    try:
+        stored = {seq: (files / key).stat().st_mtime for key, seqs in watcher.seqs_by_key.items() for seq in seqs}
+    except FileNotFoundError as missing:
+        sys.exit(f"error: no file {missing.filename}: this bench times objects by their files under S3_DATA_DIR, "
+                 "so it needs the lab's own S3 (s3proxy), not another endpoint")
     report = watcher.progress.report(sent_at)
     latencies = [stored[seq] - sent_at[seq] for seq in sent_at if seq in stored]
     return {**report, "sink": f"{report['sink']} (stored)", "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
