@@ -21,7 +21,7 @@ from ..errors import LabError
 from ..topology import Topology
 from ..waiting import quietly, wait_for
 from .base import ServiceStatus
-from .cds import RECORD, adopt_after_exit
+from .cds import adopt_after_exit, recording
 from .jars import ensure_jars
 from .java import find_java
 from .fluent_bit import FLUENT_BIT, find_fluent_bit, missing_reason
@@ -154,9 +154,10 @@ class NativeRuntime:
         if proc is None:
             return False
         ran = _command_line(proc)
-        with self.console.status(f"stopping {service} (pid {proc.pid}){_archive_note(ran)}"):
-            stop(proc)
-            adopt_after_exit(*ran)
+        note = ": writing its class-data archive, once, for quicker starts" if recording(ran) else ""
+        with self.console.status(f"stopping {service} (pid {proc.pid}){note}"):
+            stop(proc, grace_s=120 if recording(ran) else 20)  # writing an archive took 7-12 s here
+            adopt_after_exit(ran)
         self.pidfile(service).path.unlink(missing_ok=True)
         self.console.print(f"{service:<11} stopped (pid {proc.pid})")
         return True
@@ -232,17 +233,12 @@ class NativeRuntime:
             return "".join(deque(log, maxlen=lines))
 
 
-def _command_line(proc: psutil.Process) -> tuple[list[str], Path | None]:
-    """How the process was started: its command line and working folder (none once it is gone)."""
+def _command_line(proc: psutil.Process) -> list[str]:
+    """How the process was started (nothing once it is gone)."""
     try:
-        return proc.cmdline(), Path(proc.cwd())
+        return proc.cmdline()
     except psutil.Error:
-        return [], None
-
-
-def _archive_note(ran: tuple[list[str], Path | None]) -> str:
-    """Why this stop takes longer: the JVM writes its class-data sharing archive (runtime/cds.py), once."""
-    return ": writing its class-data archive, once, for quicker starts" if any(part.startswith(RECORD) for part in ran[0]) else ""
+        return []
 
 
 class StartPlan:

@@ -66,12 +66,13 @@ class Context:
         ]
         if share_classes:
             archive = archive_for(self.jars / "cds", main.rsplit(".", 1)[-1], self.jvm_fingerprint(), *jvm[1:])
-            jvm[1:1] = cds_flags(archive, jvm)
+            jvm[1:1] = cds_flags(archive)
         return [*jvm, main, *args]
 
     def jvm_fingerprint(self) -> str:
         """The Java and the resolved jars: what a class-data sharing archive is made for."""
-        return "|".join([os.path.realpath(self.java), *sorted(p.name for p in self.jars.glob(".resolved-*"))])
+        java = os.path.realpath(self.java)  # and its time: a JDK updated in place is another Java
+        return "|".join([java, str(os.stat(java).st_mtime_ns), *sorted(p.name for p in self.jars.glob(".resolved-*"))])
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,7 @@ def _opensearch_command(ctx: Context) -> list[str]:
     jvm = opensearch_launch.command(java, dist, options)
     # In OpenSearch's folder, which `nobody` may write to when the lab runs as root.
     archive = archive_for(_opensearch_state(ctx, "cds"), "opensearch", ctx.jvm_fingerprint(), (dist / ".unpacked-from").read_text(), *jvm)
-    jvm[1:1] = cds_flags(archive, jvm[:-1], cwd=dist)
+    jvm[1:1] = cds_flags(archive)
     return [*_run_as_nobody_if_root(), *jvm, *_opensearch_settings(ctx)]
 
 
