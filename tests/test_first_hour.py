@@ -152,7 +152,7 @@ def test_verify_names_kafka_bootstrap(monkeypatch):
 
     monkeypatch.setattr(librdkafka, "Producer", Down)
     with pytest.raises(LabError) as caught:
-        verify._produce(Lab(console=Console(file=io.StringIO())), "web_logs", "run", 1, 10)
+        verify.produce_tagged(Lab(console=Console(file=io.StringIO())), "web_logs", "run", 1, 10)
     assert caught.value.hint == SETTINGS_HINT
 
 
