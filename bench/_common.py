@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -95,19 +96,18 @@ def s3_stored(lab, count: int, rate: float) -> dict:
     """
     import uuid
 
-    from streamlab.fanout.verify import S3Watcher, produce_tagged, the_active_pipeline
+    from streamlab.fanout.verify import S3Watcher, produce_tagged, the_active_pipeline, watch
 
     run_id = uuid.uuid4().hex[:12]
     watcher = S3Watcher(lab, the_active_pipeline(lab), lab.settings.WEB_LOGS_TOPIC, run_id)
     watcher.skip_existing()
     sent_at = produce_tagged(lab, lab.settings.WEB_LOGS_TOPIC, run_id, count, rate)
-    deadline = time.monotonic() + 60
-    while watcher.progress.found(count) < count and time.monotonic() < deadline:
-        try:
-            watcher.poll()
-        except LabError:
-            pass  # S3 briefly unreachable: look again until the deadline, as verify does
-        time.sleep(0.25)
+    give_up = threading.Timer(60, (stopped := threading.Event()).set)
+    give_up.start()
+    try:
+        watch(watcher, count, stopped)  # verify's loop: polls until every record is found, or 60 s
+    finally:
+        give_up.cancel()
     files = Path(lab.settings.S3_DATA_DIR) / lab.settings.S3_BUCKET
     try:
         stored: dict[int, float] = {}

@@ -197,7 +197,7 @@ def run(lab: Lab, count: int, rate: float, timeout_s: float | None = None,
     if s3 is not None:
         s3.skip_existing()
     stop = threading.Event()
-    threads = [threading.Thread(target=_watch, args=(w, count, stop), daemon=True) for w in watchers]
+    threads = [threading.Thread(target=watch, args=(w, count, stop), daemon=True) for w in watchers]
     for thread in threads:
         thread.start()
     try:
@@ -221,7 +221,7 @@ def _wait(lab: Lab, pipeline: Pipeline, run_id: str, count: int, watchers, threa
             time.sleep(0.25)
 
 
-def _watch(watcher, count: int, stop: threading.Event) -> None:
+def watch(watcher, count: int, stop: threading.Event) -> None:
     """Poll one sink until it holds every sequence number or `stop` is set."""
     while not stop.is_set():
         try:

@@ -90,4 +90,3 @@ def _parse_options(java: str, dist: Path, java_opts: str, tmpdir: Path) -> list[
         raise LabError(f"OpenSearch's JVM options could not be read from {dist / 'config'}: {last[0]}",
                        "`make clean` unpacks OpenSearch again")
     return result.stdout.split()
-
