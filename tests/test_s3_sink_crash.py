@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import REPO, run_cli
@@ -30,8 +30,7 @@ pytestmark = pytest.mark.integration
 HOUR_FOLDER = re.compile(r"/hour=(\d{2})/")
 RESTART_PAUSE_S = 2
 # A restarted worker rejoins the group, replays, and uploads the open objects at its first flush; the
-# killed worker's consumer holds its partitions until its session times out (45 s) first. 90 s was
-# too short once on a loaded 2-core CI machine (20 records of 1,000 still in open objects).
+# killed worker's consumer holds its partitions until its session times out (45 s) first.
 LANDING_TIMEOUT_S = 150
 
 
@@ -137,10 +136,21 @@ def test_kill_right_after_uploads(sink, crash_lab, kafka_bootstrap, lab_controll
     assert_every_event_once(crash_lab, sink, 900, "killed right after uploads")
 
 
+def last_full_hour_ms() -> int:
+    """The latest o'clock at least a minute ago, in epoch milliseconds.
+
+    Event times around it are in the past (brokers refuse timestamps far in the future) and well inside
+    the topic's 7-day retention: with times from 2024, the broker's retention check deleted the records
+    mid-test (every 5 minutes), before the restarted task had read them.
+    """
+    a_minute_ago = datetime.now(timezone.utc) - timedelta(minutes=1)
+    return int(a_minute_ago.replace(minute=0, second=0, microsecond=0).timestamp() * 1000)
+
+
 def test_kill_across_an_hour_boundary(sink, crash_lab, kafka_bootstrap, lab_controller):
-    """Event times from 10:59:40 to 11:00:20 (in the past: brokers refuse timestamps far in the future)."""
-    start = int(datetime(2024, 1, 1, 10, 59, 40, tzinfo=timezone.utc).timestamp() * 1000)
-    at = lambda seq: start + 40 * seq  # noqa: E731 - offset 500 is 11:00:00
+    """Event times from 20 s before the last full hour to 20 s after it."""
+    start = last_full_hour_ms() - 20_000
+    at = lambda seq: start + 40 * seq  # noqa: E731 - offset 500 is the o'clock
     produce(kafka_bootstrap, sink, range(0, 600), at)
     time.sleep(1)
     kill_and_restart(lab_controller)
