@@ -200,7 +200,7 @@ def test_the_drill_command_ends_with_the_timeout_not_a_loss(monkeypatch):
 # --- integration: the real three-node cluster, started once ------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # its three JVMs stop after this file, not at the end of the suite
 def cluster(lab_controller):
     """The native cluster under .lab-test/cluster, stopped by PID at the end.
 

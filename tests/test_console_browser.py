@@ -135,7 +135,7 @@ def test_message_browser_shows_and_streams_messages(page, kafka_bootstrap):
     assert first.locator(".m-pos").inner_text().startswith("p")
     first.locator(".message-line").click()
     assert '"status_code"' in first.locator("pre.json").inner_text()  # pretty JSON on a click
-    page.wait_for_timeout(1500)  # the stream is open
+    page.wait_for_selector('.messages[data-streaming="1"]')  # the server's tail is open
     marker = uuid.uuid4().hex[:10]
     produce(kafka_bootstrap, topic, 3, marker=marker)
     until(page, lambda: page.locator(".message.new .m-value", has_text=marker).count() == 3, "the 3 new messages streaming in")

@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO, run_cli, run_script
 
 from streamlab.clients.kafka_client import iter_json, make_consumer, make_producer
+from streamlab.clients.offsets import end_offsets
 from streamlab.config import load_settings
 from streamlab.errors import LabError
 from streamlab.labs.weblogs import FIELDS, METHODS, STATUS_CODES
@@ -179,7 +180,10 @@ def test_ctrl_c_flushes_and_prints_a_delivery_summary(kafka_bootstrap, fresh_top
         [sys.executable, "producers/web_log_producer.py", "--topic", fresh_topic, "--rate", "200"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    time.sleep(4)
+    # Ctrl-C once 150 events are in: a fixed pause could land before the first send on a busy machine
+    deadline = time.monotonic() + 60
+    while sum(end_offsets(kafka_bootstrap, [fresh_topic]).values()) < 150 and time.monotonic() < deadline:
+        time.sleep(0.2)
     producer.send_signal(signal.SIGINT)
     _, stderr = producer.communicate(timeout=90)  # flushing waits for every ack; a busy machine is slow
     assert producer.returncode == 0, stderr

@@ -198,7 +198,9 @@ def test_streamer_follows_rotation_while_streaming(kafka_bootstrap, tmp_path):
                 os.rename(log, rotated)  # logrotate's default: rename, then the server creates a new file
                 generations.append((rotated, generation))
                 log.touch()
-                time.sleep(1.5)  # one rotation at a time, as logrotate does
+                # one rotation at a time, as logrotate does: the rotated file read, the new one opened
+                wait_until(lambda: count(kafka_bootstrap, topic, dlq) >= (generation + 1) * 1000, 60, "the rotated file read")
+                time.sleep(1.5)
         generations.append((log, 2))
         wait_until(lambda: count(kafka_bootstrap, topic, dlq) >= 3000, 60, "all 3000 lines in Kafka")
     finally:
@@ -232,7 +234,7 @@ def test_one_unicorn_producer_with_two_names_sends_each_once_a_second(kafka_boot
         values.sort(key=_status_seconds)
         gaps = [_status_seconds(b) - _status_seconds(a) for a, b in zip(values, values[1:])]
         # The producer keeps a schedule, so a late record (a busy machine) is followed by an early one.
-        assert 0.85 <= sum(gaps) / len(gaps) <= 1.15 and all(0.4 <= gap <= 1.6 for gap in gaps), gaps
+        assert 0.85 <= sum(gaps) / len(gaps) <= 1.15 and all(0.1 <= gap <= 2.5 for gap in gaps), gaps
         assert all(ground_distance(a, b) == pytest.approx(b["Distance"], abs=1.5) for a, b in zip(values, values[1:]))
 
 

@@ -128,9 +128,9 @@ def test_kill_right_after_uploads(sink, crash_lab, kafka_bootstrap, lab_controll
     producer.start()
     for _ in range(2):
         before = listing(crash_lab, sink)
-        # 90 s: after a kill the worker restarts, rejoins its group and reopens the task first
-        changed = wait_for(lambda: listing(crash_lab, sink) != before, 90, "waiting for an upload", interval_s=0.05)
-        assert changed, "no upload within 90 s"
+        # after a kill the worker restarts, rejoins its group and reopens the task first
+        changed = wait_for(lambda: listing(crash_lab, sink) != before, LANDING_TIMEOUT_S, "waiting for an upload", interval_s=0.05)
+        assert changed, f"no upload within {LANDING_TIMEOUT_S} s"
         kill_and_restart(lab_controller)
     producer.join(120)
     assert_every_event_once(crash_lab, sink, 900, "killed right after uploads")

@@ -104,8 +104,10 @@ function messageBrowser(name, topic, params, scope) {
 
   function follow() {
     if (stream) { stream.close(); stream = null; }
+    list.dataset.streaming = "0";
     if (!liveBox.checked) return;
     stream = scope.stream(`/api/topics/${encodeURIComponent(name)}/tail`, {
+      ready: () => { list.dataset.streaming = "1"; },  // the server holds the topic's end: what follows streams in
       messages: (e) => {
         const step = JSON.parse(e.data);
         const fresh = step.messages.filter(matches);
