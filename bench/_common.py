@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import requests
@@ -94,15 +95,14 @@ def s3_stored(lab, count: int, rate: float) -> dict:
     record counts from its object's file time: when any reader could first have seen it, or later
     (an object the sink overwrote as it filled carries its last write).
     """
-    import uuid
-
     from streamlab.fanout.verify import S3Watcher, produce_tagged, the_active_pipeline, watch
 
     run_id = uuid.uuid4().hex[:12]
     watcher = S3Watcher(lab, the_active_pipeline(lab), lab.settings.WEB_LOGS_TOPIC, run_id)
     watcher.skip_existing()
     sent_at = produce_tagged(lab, lab.settings.WEB_LOGS_TOPIC, run_id, count, rate)
-    give_up = threading.Timer(60, (stopped := threading.Event()).set)
+    stopped = threading.Event()
+    give_up = threading.Timer(60, stopped.set)
     give_up.start()
     try:
         watch(watcher, count, stopped)  # verify's loop: polls until every record is found, or 60 s

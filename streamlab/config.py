@@ -30,6 +30,7 @@ def _defaults() -> dict[str, str]:
         "LAB_JARS": str(REPO_ROOT / ".lab" / "jars"),
         "KAFKA_BOOTSTRAP": f"localhost:{topo.port('kafka')}",
         "JVM_HEAP": "384m",
+        "LAB_CDS": "1",
         "CONNECT_URL": f"http://localhost:{topo.port('connect')}",
         "CONNECT_FLUSH_INTERVAL_MS": "10000",
         "S3_ENDPOINT": f"http://localhost:{topo.port('s3')}",
@@ -85,6 +86,7 @@ class Settings:
     LAB_JARS: str
     KAFKA_BOOTSTRAP: str
     JVM_HEAP: str
+    LAB_CDS: str
     CONNECT_URL: str
     CONNECT_FLUSH_INTERVAL_MS: str
     S3_ENDPOINT: str

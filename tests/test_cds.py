@@ -7,8 +7,11 @@ import time
 
 import pytest
 
+from streamlab.config import load_settings
 from streamlab.runtime.cds import RECORD, STALE_S, adopt_after_exit, archive_for, cds_flags
 from streamlab.runtime.java import find_java
+from streamlab.runtime.native_services import Context
+from streamlab.topology import load_topology
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +70,18 @@ def test_a_start_never_maps_a_partial_no_make_down_checked_and_drops_old_ones(tm
     assert fresh.exists() and not old.exists() and not archive.exists()
 
 
-def test_lab_cds_0_turns_it_off(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAB_CDS", "0")
-    assert cds_flags(tmp_path / "kafka.jsa") == []
+def kafka_command(tmp_path, java: str, env_lines: str) -> list[str]:
+    """The Kafka JVM's command line for a lab with this `.env`."""
+    env_file = tmp_path / ".env"
+    env_file.write_text(env_lines)
+    ctx = Context(settings=load_settings(env_file=env_file, environ={}), topology=load_topology(), java=java, jars=tmp_path / "jars")
+    return ctx.java_cmd("64m", "kafka.Kafka", "server.properties", share_classes=True)
+
+
+def test_lab_cds_0_turns_it_off(tmp_path, java):
+    assert any(part.startswith(RECORD) for part in kafka_command(tmp_path, java, ""))
+    assert not any("Archive" in part for part in kafka_command(tmp_path, java, "LAB_CDS=0\n"))
+    assert cds_flags(tmp_path / "kafka.jsa", enabled=False) == []
 
 
 def test_the_archive_name_changes_with_the_java_and_the_jars(tmp_path):

@@ -9,8 +9,9 @@ How an archive comes to be: a start without one records the classes it loads
 `make down`, once that JVM exited, checks the file with a JVM that must map it (`-Xshare:on`), and
 keeps it or deletes it: a JVM killed while writing leaves a truncated archive, which would abort
 every later start. A partial that no `make down` checked (a JVM that failed to start, or was
-stopped otherwise) is never used, only deleted once it is old. The archive's name carries a digest of the Java, the jars and the flags, so a new
-pin or another Java records a new one. `LAB_CDS=0` turns all of this off.
+stopped otherwise) is never used, only deleted once it is old. The archive's name carries a digest
+of the Java, the jars and the flags, so a new pin or another Java records a new one. `LAB_CDS=0`
+(`.env` or the environment) turns all of this off.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 
 RECORD = "-XX:ArchiveClassesAtExit="
 STALE_S = 600  # a partial this old is no JVM's archive in the making: deleted
+WRITE_GRACE_S = 120  # how long `make down` lets a recording JVM stop: writing its archive took 7-12 s here
 
 
 def archive_for(folder: Path, name: str, *fingerprints: str) -> Path:
@@ -33,10 +35,17 @@ def archive_for(folder: Path, name: str, *fingerprints: str) -> Path:
     return folder / f"{name}-{digest}.jsa"
 
 
-def cds_flags(archive: Path) -> list[str]:
-    """The JVM flags that map `archive`, or that record it when there is none yet (none when
-    `LAB_CDS=0` is set, or the archive's folder cannot be written: archives only save time)."""
-    if os.environ.get("LAB_CDS", "1") == "0":
+def sharing_classes(jvm: list[str], folder: Path, name: str, *fingerprints: str, enabled: bool = True) -> list[str]:
+    """`jvm` (the java binary, then its flags) with the flags of `name`'s archive in `folder`, made for
+    these fingerprints and jvm's own flags."""
+    archive = archive_for(folder, name, *fingerprints, *jvm[1:])
+    return [jvm[0], *cds_flags(archive, enabled), *jvm[1:]]
+
+
+def cds_flags(archive: Path, enabled: bool = True) -> list[str]:
+    """The JVM flags that map `archive`, or that record it when there is none yet (none when not
+    `enabled`, or the archive's folder cannot be written: archives only save time)."""
+    if not enabled:
         return []
     if archive.is_file():
         return [f"-XX:SharedArchiveFile={archive}"]

@@ -21,13 +21,13 @@ from ..errors import LabError
 from ..topology import Topology
 from ..waiting import quietly, wait_for
 from .base import ServiceStatus
-from .cds import adopt_after_exit, recording
+from .cds import WRITE_GRACE_S, adopt_after_exit, recording
 from .jars import ensure_jars
 from .java import find_java
 from .fluent_bit import FLUENT_BIT, find_fluent_bit, missing_reason
 from .native_services import ALL, Context, NativeService
 from .ports import holder_of, local_address, port_open
-from .process import PidFile, rss_mb, spawn, stop
+from .process import GRACE_S, PidFile, rss_mb, spawn, stop
 
 
 def failure_line(path: Path) -> str:
@@ -154,9 +154,10 @@ class NativeRuntime:
         if proc is None:
             return False
         ran = _command_line(proc)
-        note = ": writing its class-data archive, once, for quicker starts" if recording(ran) else ""
+        writing = recording(ran)
+        note = ": writing its class-data archive, once, for quicker starts" if writing else ""
         with self.console.status(f"stopping {service} (pid {proc.pid}){note}"):
-            stop(proc, grace_s=120 if recording(ran) else 20)  # writing an archive took 7-12 s here
+            stop(proc, grace_s=WRITE_GRACE_S if writing else GRACE_S)
             adopt_after_exit(ran)
         self.pidfile(service).path.unlink(missing_ok=True)
         self.console.print(f"{service:<11} stopped (pid {proc.pid})")

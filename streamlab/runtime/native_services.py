@@ -27,7 +27,7 @@ from ..config import Settings
 from ..errors import LabError
 from ..topology import REPO_ROOT, Topology
 from . import opensearch_launch
-from .cds import archive_for, cds_flags
+from .cds import sharing_classes
 from .java import java_home
 from .opensearch_home import as_nobody, nobody_can_enter, nobody_ids, opensearch_folder, place_opensearch
 from .ports import local_address, port_open
@@ -65,9 +65,12 @@ class Context:
             "-cp", str(self.jars / "kafka" / "*"),
         ]
         if share_classes:
-            archive = archive_for(self.jars / "cds", main.rsplit(".", 1)[-1], self.jvm_fingerprint(), *jvm[1:])
-            jvm[1:1] = cds_flags(archive)
+            jvm = self.sharing_classes(jvm, self.jars / "cds", main.rsplit(".", 1)[-1])
         return [*jvm, main, *args]
+
+    def sharing_classes(self, jvm: list[str], folder: Path, name: str, *fingerprints: str) -> list[str]:
+        """`jvm` mapping (or recording) its class-data archive for this Java and these jars, unless LAB_CDS=0."""
+        return sharing_classes(jvm, folder, name, self.jvm_fingerprint(), *fingerprints, enabled=self.settings.LAB_CDS != "0")
 
     def jvm_fingerprint(self) -> str:
         """The Java and the resolved jars: what a class-data sharing archive is made for."""
@@ -303,10 +306,9 @@ def _opensearch_command(ctx: Context) -> list[str]:
     dist = _opensearch_state(ctx, "dist")
     options = opensearch_launch.jvm_options(java, dist, _opensearch_env(ctx)["OPENSEARCH_JAVA_OPTS"],
                                             _opensearch_state(ctx, "tmp"))
-    jvm = opensearch_launch.command(java, dist, options)
-    # In OpenSearch's folder, which `nobody` may write to when the lab runs as root.
-    archive = archive_for(_opensearch_state(ctx, "cds"), "opensearch", ctx.jvm_fingerprint(), (dist / ".unpacked-from").read_text(), *jvm)
-    jvm[1:1] = cds_flags(archive)
+    # The archive lives in OpenSearch's folder, which `nobody` may write to when the lab runs as root.
+    jvm = ctx.sharing_classes(opensearch_launch.command(java, dist, options), _opensearch_state(ctx, "cds"), "opensearch",
+                              (dist / ".unpacked-from").read_text())
     return [*_run_as_nobody_if_root(), *jvm, *_opensearch_settings(ctx)]
 
 

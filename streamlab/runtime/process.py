@@ -11,6 +11,8 @@ from pathlib import Path
 
 import psutil
 
+GRACE_S = 20.0  # how long a stopped service may take to exit before SIGKILL
+
 
 @dataclass(frozen=True)
 class PidFile:
@@ -56,12 +58,12 @@ def spawn(cmd: list[str], log_path: Path, env: dict[str, str | None] | None = No
     return proc.pid
 
 
-def stop(proc: psutil.Process, grace_s: float = 20.0) -> None:
+def stop(proc: psutil.Process, grace_s: float = GRACE_S) -> None:
     """SIGTERM the process (and its children), then SIGKILL whatever is left after `grace_s`."""
     stop_all([proc], grace_s)
 
 
-def stop_all(procs: list[psutil.Process], grace_s: float = 20.0) -> None:
+def stop_all(procs: list[psutil.Process], grace_s: float = GRACE_S) -> None:
     """SIGTERM every process and its children at once, then SIGKILL whatever is left after `grace_s`."""
     family = []
     for proc in procs:
